@@ -1,0 +1,57 @@
+package io.scoutbot.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import io.scoutbot.config.LogConfig;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures Logback from {@link LogConfig}: everything to stderr (stdout belongs to command output),
+ * human-readable lines or JSON lines, the root level from LOG_LEVEL, chatty libraries kept at WARN.
+ * Called once, before any component is built.
+ */
+final class LoggingSetup {
+
+  private static final String[] QUIET = {
+    "com.zaxxer.hikari", "org.flywaydb", "org.apache.hc", "oshi", "org.sqlite"
+  };
+
+  private LoggingSetup() {}
+
+  static void configure(LogConfig config) {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ctx.reset();
+    Encoder<ILoggingEvent> encoder;
+    if (config.json()) {
+      JsonEncoder json = new JsonEncoder();
+      json.setContext(ctx);
+      json.start();
+      encoder = json;
+    } else {
+      PatternLayoutEncoder text = new PatternLayoutEncoder();
+      text.setContext(ctx);
+      text.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n");
+      text.start();
+      encoder = text;
+    }
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(ctx);
+    console.setName("stderr");
+    console.setTarget("System.err");
+    console.setEncoder(encoder);
+    console.start();
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(console);
+    root.setLevel(Level.toLevel(config.level(), Level.INFO));
+    Level quiet = root.getLevel().isGreaterOrEqual(Level.WARN) ? root.getLevel() : Level.WARN;
+    for (String name : QUIET) {
+      ctx.getLogger(name).setLevel(quiet);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.scoutbot.catalog;
+
+import io.scoutbot.storage.StoredObject;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The catalog of stored files. Lookups are always per owner: another user's code behaves exactly like
+ * an unknown code. Implementations are thread-safe and safe across processes sharing one database.
+ */
+public interface FileCatalog {
+
+  /**
+   * Records a new file under a fresh code. Codes are unique across all users; the database enforces
+   * it, and a clash is retried with a new code.
+   */
+  StoredFile register(NewFile file);
+
+  /** Moves a file to a new status, recording what was stored (on completion) or why it failed. */
+  void transition(String code, FileStatus status, StoredObject stored, String error);
+
+  /** The owner's file with this code, in any status but deleted. */
+  Optional<StoredFile> find(long ownerId, String code);
+
+  /** The owner's completed files, newest first. */
+  List<StoredFile> list(long ownerId);
+
+  /** The owner's statistics. */
+  CatalogStats stats(long ownerId);
+}

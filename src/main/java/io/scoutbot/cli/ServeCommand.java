@@ -1,0 +1,20 @@
+package io.scoutbot.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code serve}: runs the service until SIGTERM or SIGINT. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the service: start every component in order and wait; SIGTERM or Ctrl-C stops them",
+      "in reverse order, each within a bounded time."
+    })
+final class ServeCommand extends ScoutCommand {
+
+  @Override
+  int run(CliContext ctx, Output out) throws InterruptedException {
+    ctx.serve();
+    return OK;
+  }
+}

@@ -1,0 +1,237 @@
+package io.scoutbot.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Builds the {@link ScoutConfig} from the process environment and a {@code .env} file in the working
+ * directory (the environment wins). The only class that knows setting names and defaults; every bad
+ * value is reported at once as a {@link ConfigException}. Stateless.
+ */
+public final class ConfigLoader {
+
+  static final long MIB = 1024L * 1024L;
+
+  private ConfigLoader() {}
+
+  /** Reads {@code workDir/.env}, overlays {@code env}, and validates the result. */
+  public static ScoutConfig load(Map<String, String> env, Path workDir) {
+    Map<String, String> merged = new HashMap<>(DotEnv.read(workDir.resolve(".env")));
+    merged.putAll(env);
+    return fromMap(merged, workDir);
+  }
+
+  /** Validates settings given as one map; relative paths resolve against {@code workDir}. */
+  public static ScoutConfig fromMap(Map<String, String> settings, Path workDir) {
+    SettingsReader r = new SettingsReader(settings);
+
+    Path dataDir = workDir.resolve(r.text("DATA_DIR", "./data")).toAbsolutePath().normalize();
+    Path tempDir =
+        workDir.resolve(r.text("TMPFILE_PATH", dataDir.resolve("tmp").toString()))
+            .toAbsolutePath()
+            .normalize();
+    String databaseUrl = r.text("DATABASE_URL", "jdbc:sqlite:" + dataDir.resolve("scoutbot.db"));
+    if (!databaseUrl.startsWith("jdbc:sqlite:") && !databaseUrl.startsWith("jdbc:postgresql:")) {
+      r.problem("DATABASE_URL", databaseUrl,
+          "expected jdbc:sqlite:<file> or jdbc:postgresql://host:port/database");
+    }
+    String nodeId = r.text("NODE_ID", defaultNodeId(settings));
+
+    ResourceConfig resource = resource(r);
+    PentaractConfig pentaract = pentaract(r);
+    TelegramConfig telegram = telegram(r);
+    HttpConfig http = http(r);
+    DownloadConfig download =
+        new DownloadConfig(
+            r.integer("DOWNLOAD_MAX_MB", 500, 1, 1_048_576) * MIB,
+            r.bool("DOWNLOAD_ALLOW_PRIVATE_NETWORKS", false));
+    QueueConfig queue =
+        new QueueConfig(
+            r.intValue("QUEUE_MAX_JOBS_PER_USER", 50, 1, 100_000),
+            r.integer("QUEUE_MAX_BYTES_PER_USER_MB", 20_480, 1, 1L << 30) * MIB,
+            r.intValue("QUEUE_MAX_RUNNING_PER_USER", 2, 1, 1000),
+            r.interval("QUEUE_LEASE_SECONDS", 60, 86_400, "seconds", Duration.ofSeconds(1)));
+    String level = r.text("LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
+    if (!Set.of("trace", "debug", "info", "warn", "warning", "error", "off").contains(level)) {
+      r.problem("LOG_LEVEL", level, "expected one of trace, debug, info, warn, error, off");
+      level = "info";
+    }
+    String format = r.text("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
+    if (!format.equals("text") && !format.equals("json")) {
+      r.problem("LOG_FORMAT", format, "expected text or json");
+    }
+    LogConfig log = new LogConfig(level.equals("warning") ? "warn" : level, format.equals("json"));
+
+    if (!r.problems().isEmpty()) {
+      throw new ConfigException(r.problems());
+    }
+    return new ScoutConfig(
+        dataDir, tempDir, databaseUrl, nodeId, resource, pentaract, telegram, http, download,
+        queue, log, r.effective());
+  }
+
+  private static ResourceConfig resource(SettingsReader r) {
+    boolean enabled = r.bool("RESOURCE_MONITORING_ENABLED", true);
+    Duration interval =
+        r.interval("RESOURCE_MONITORING_INTERVAL", 10, 10_080, "minutes", Duration.ofMinutes(1));
+    double cpu = r.percent("RESOURCE_CPU_THRESHOLD", 80.0);
+    double mem = r.percent("RESOURCE_MEMORY_THRESHOLD", 80.0);
+    double disk = r.percent("RESOURCE_DISK_THRESHOLD", 90.0);
+    double margin = recoveryMargin(r);
+    long maxMemoryMb = r.integer("RESOURCE_MAX_MEMORY_MB", 500, 1, 1_048_576);
+    long chunk =
+        r.integer("RESOURCE_STREAMING_CHUNK_SIZE", 1_048_576, 1, Integer.MAX_VALUE,
+            "expected a number of bytes from " + ResourceConfig.MIN_CHUNK_SIZE
+                + " (4 KiB) to RESOURCE_MAX_MEMORY_MB");
+    if (chunk < ResourceConfig.MIN_CHUNK_SIZE || chunk > maxMemoryMb * MIB) {
+      r.problem("RESOURCE_STREAMING_CHUNK_SIZE", Long.toString(chunk),
+          "expected a number of bytes from " + ResourceConfig.MIN_CHUNK_SIZE
+              + " (4 KiB) to RESOURCE_MAX_MEMORY_MB (" + maxMemoryMb * MIB + " bytes)");
+      chunk = Math.min(1_048_576, maxMemoryMb * MIB);
+    }
+    boolean gc = r.bool("RESOURCE_GC_AFTER_UPLOAD", true);
+    Duration sample =
+        r.interval("RESOURCE_SAMPLE_SECONDS", 2, 3600, "seconds", Duration.ofSeconds(1));
+    long thresholdMb = r.integer("RESOURCE_STREAMING_THRESHOLD_MB", 10, 0, 1_048_576);
+    Duration maxWait =
+        r.interval("RESOURCE_THROTTLE_MAX_WAIT_SECONDS", 300, 86_400, "seconds",
+            Duration.ofSeconds(1));
+    Duration poll =
+        r.interval("RESOURCE_THROTTLE_POLL_SECONDS", 5, 3600, "seconds", Duration.ofSeconds(1));
+    long budgetMb = r.integer("RESOURCE_MEMORY_BUDGET_MB", 0, 0, 1_048_576);
+    return new ResourceConfig(
+        enabled, interval, cpu, mem, disk, margin, maxMemoryMb * MIB,
+        (int) Math.max(ResourceConfig.MIN_CHUNK_SIZE, chunk), gc, sample, thresholdMb * MIB,
+        maxWait, poll, budgetMb * MIB);
+  }
+
+  private static double recoveryMargin(SettingsReader r) {
+    String v = r.raw("RESOURCE_RECOVERY_MARGIN");
+    double margin = 10.0;
+    if (v != null) {
+      try {
+        margin = Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        margin = -1;
+      }
+      if (!(margin >= 0 && margin < 100)) {
+        r.problem("RESOURCE_RECOVERY_MARGIN", v, "expected percentage points from 0 to below 100");
+        margin = 10.0;
+      }
+    }
+    r.text("RESOURCE_RECOVERY_MARGIN", Double.toString(margin));
+    return margin;
+  }
+
+  private static PentaractConfig pentaract(SettingsReader r) {
+    boolean enabled = r.bool("PENTARACT_ENABLED", false);
+    URI url = r.url("PENTARACT_API_URL", "http://localhost:8000/api");
+    String email = r.text("PENTARACT_EMAIL", null);
+    Secret password = r.secret("PENTARACT_PASSWORD");
+    String storage = r.text("PENTARACT_STORAGE", "ScoutBot-Storage");
+    OptionalLong chatId = r.optionalLong("PENTARACT_CHAT_ID");
+    long segmentMb = r.integer("PENTARACT_SEGMENT_MB", 100, 0, 1_048_576);
+    long thresholdMb = r.integer("PENTARACT_UPLOAD_THRESHOLD", 50, 0, 1_048_576);
+    int concurrent = r.intValue("PENTARACT_MAX_CONCURRENT_UPLOADS", 3, 1, 64);
+    Duration timeout =
+        r.interval("PENTARACT_TIMEOUT", 30, 86_400, "seconds", Duration.ofSeconds(1));
+    int retries = r.intValue("PENTARACT_RETRY_ATTEMPTS", 3, 1, 100);
+    boolean cleanup = r.bool("PENTARACT_AUTO_CLEANUP", true);
+    Duration cleanupInterval =
+        r.interval("PENTARACT_CLEANUP_INTERVAL", 30, 10_080, "minutes", Duration.ofMinutes(1));
+    if (enabled) {
+      List<String> missing = new ArrayList<>();
+      if (url == null && r.raw("PENTARACT_API_URL") == null) {
+        missing.add("PENTARACT_API_URL");
+      }
+      if (email == null) {
+        missing.add("PENTARACT_EMAIL");
+      }
+      if (password.isEmpty()) {
+        missing.add("PENTARACT_PASSWORD");
+      }
+      if (!missing.isEmpty()) {
+        r.problems()
+            .add("PENTARACT_ENABLED=true but required settings are missing: "
+                + String.join(", ", missing));
+        enabled = false;
+      }
+      if (url == null) {
+        enabled = false;
+      }
+    }
+    if (chatId.isPresent() && chatId.getAsLong() >= 0) {
+      r.problem("PENTARACT_CHAT_ID", Long.toString(chatId.getAsLong()),
+          "expected a negative Telegram channel id without the -100 prefix "
+              + "(for channel -1001234567890 enter -1234567890)");
+      chatId = OptionalLong.empty();
+    }
+    return new PentaractConfig(
+        enabled, url, email, password, storage, chatId, segmentMb * MIB, thresholdMb * MIB,
+        concurrent, timeout, retries, cleanup, cleanupInterval);
+  }
+
+  private static TelegramConfig telegram(SettingsReader r) {
+    Secret token = r.secret("BOT_TOKEN");
+    Set<Long> allowed = r.idList("ALLOWED_USER_ID");
+    URI base = r.url("TELEGRAM_API_BASE_URL", "https://api.telegram.org");
+    long limitMb = r.integer("TELEGRAM_UPLOAD_LIMIT_MB", 50, 1, 2000);
+    return new TelegramConfig(
+        token, allowed, base == null ? URI.create("https://api.telegram.org") : base,
+        limitMb * MIB);
+  }
+
+  private static HttpConfig http(SettingsReader r) {
+    String addr = r.text("HTTP_ADDR", "127.0.0.1:8080");
+    Secret token = r.secret("HTTP_TOKEN");
+    String host = "127.0.0.1";
+    int port = 8080;
+    int colon = addr.lastIndexOf(':');
+    boolean ok = colon > 0;
+    if (ok) {
+      host = addr.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        port = Integer.parseInt(addr.substring(colon + 1));
+        ok = port >= 0 && port <= 65535 && !host.isEmpty();
+      } catch (NumberFormatException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      r.problem("HTTP_ADDR", addr, "expected host:port, e.g. 127.0.0.1:8080 or [::1]:8080");
+      return new HttpConfig("127.0.0.1", 8080, token);
+    }
+    HttpConfig http = new HttpConfig(host, port, token);
+    if (!http.loopback() && token.isEmpty()) {
+      r.problem("HTTP_ADDR", addr,
+          "a non-loopback address needs HTTP_TOKEN set, so that only holders of the token can "
+              + "read status and metrics");
+    }
+    return http;
+  }
+
+  private static String defaultNodeId(Map<String, String> settings) {
+    String h = settings.get("HOSTNAME");
+    if (h != null && !h.isBlank()) {
+      return h.strip();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.scoutbot.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.scoutbot.health.HealthCheck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The connection pool and schema of the service's database. Opening it runs the versioned migrations
+ * (the same versions on SQLite and PostgreSQL). Thread-safe; close it once at shutdown.
+ */
+public final class Database implements AutoCloseable, HealthCheck {
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final String displayUrl;
+
+  private Database(HikariDataSource pool, Dialect dialect, String displayUrl) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.displayUrl = displayUrl;
+  }
+
+  /**
+   * Connects to {@code jdbcUrl} and migrates the schema. SQLite runs in WAL mode with a busy timeout
+   * and immediate write transactions, so a CLI command and a running {@code serve} can share the file.
+   */
+  public static Database open(String jdbcUrl) {
+    Dialect dialect = Dialect.of(jdbcUrl);
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(jdbcUrl);
+    hc.setPoolName("scoutbot-db");
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(30_000);
+    if (dialect == Dialect.SQLITE) {
+      createParent(jdbcUrl.substring("jdbc:sqlite:".length()));
+      hc.setMaximumPoolSize(4);
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("synchronous", "NORMAL");
+      hc.addDataSourceProperty("busy_timeout", "30000");
+      hc.addDataSourceProperty("foreign_keys", "true");
+      // BEGIN IMMEDIATE: a write transaction takes the lock up front instead of failing with
+      // SQLITE_BUSY when it upgrades from read to write under contention
+      hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    } else {
+      hc.setMaximumPoolSize(8);
+    }
+    HikariDataSource pool = new HikariDataSource(hc);
+    try {
+      Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:db/migration")
+          .loggers("slf4j")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new Database(pool, dialect, redact(jdbcUrl));
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The URL without credentials, for logs and status. */
+  public String displayUrl() {
+    return displayUrl;
+  }
+
+  @Override
+  public Health check() {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SELECT 1");
+      return Health.up(displayUrl);
+    } catch (SQLException e) {
+      return Health.down(displayUrl + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***")
+        .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+  }
+
+  private static void createParent(String file) {
+    if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+      return;
+    }
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the database folder " + parent, e);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The relational database: connection pool, dialect (SQLite or PostgreSQL) and schema migrations. */
+package io.scoutbot.db;

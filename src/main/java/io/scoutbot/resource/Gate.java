@@ -1,0 +1,23 @@
+package io.scoutbot.resource;
+
+/**
+ * Admission of heavy work under host pressure. Every heavy step (download, upload, Telegram send,
+ * cleanup) calls {@link #awaitCapacity} first. Implementations are thread-safe and never busy-wait.
+ */
+@FunctionalInterface
+public interface Gate {
+
+  /**
+   * Returns at once when the host is not under pressure; otherwise waits until pressure ends or the
+   * configured maximum wait has passed, then returns so that no work is blocked for ever.
+   *
+   * @param operation what is waiting, for log lines (e.g. {@code "upload queue processing"})
+   * @throws InterruptedException if the waiting thread is interrupted; the flag is cleared
+   */
+  void awaitCapacity(String operation) throws InterruptedException;
+
+  /** A gate that never waits: monitoring disabled, or tests that do not exercise throttling. */
+  static Gate open() {
+    return operation -> {};
+  }
+}

@@ -1,0 +1,2 @@
+/** Classifies failures once, where their cause is known, into what the caller should do next. */
+package io.scoutbot.retry;

@@ -1,0 +1,42 @@
+package io.scoutbot.storage;
+
+import io.scoutbot.transfer.Progress;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * A place that keeps stored files' bytes. Implementations are thread-safe, stream in both directions
+ * (memory held never depends on file size), and are idempotent per key: uploading the same key again
+ * after a crash either finds the complete object or replaces a partial one, never duplicates it.
+ *
+ * <p>Failures are {@link StorageException}s carrying a {@link io.scoutbot.retry.Disposition}: an
+ * unreachable backend is {@code UNAVAILABLE} (keep the work, retry later), a rejected file or bad
+ * credentials {@code PERMANENT}.
+ */
+public interface StorageTarget {
+
+  /** Short backend name recorded in the catalog: {@code "local"} or {@code "pentaract"}. */
+  String name();
+
+  /**
+   * Stores the file {@code request.source()} under {@code request.key()}. Blocks until the object is
+   * complete on the backend.
+   *
+   * @return where the object is and what was stored (size and SHA-256 of the bytes sent)
+   */
+  StoredObject upload(UploadRequest request);
+
+  /**
+   * Writes the object at {@code location} to the file {@code target} (created or truncated), as the
+   * bytes arrive. The caller owns {@code target}: it is normally a temp file renamed after checks.
+   *
+   * @return size and SHA-256 of what was written
+   */
+  Received download(String location, Path target, Progress progress);
+
+  /** Deletes the object (every part of it); deleting what does not exist is not an error. */
+  void delete(String location);
+
+  /** The object's size in bytes, or empty when nothing complete exists at {@code location}. */
+  OptionalLong size(String location);
+}

@@ -1,0 +1,2 @@
+/** Moves bytes: chunked copies through budgeted buffers, counted, hashed and cancellable. */
+package io.scoutbot.transfer;
