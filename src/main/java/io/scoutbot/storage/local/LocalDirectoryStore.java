@@ -13,6 +13,7 @@ import io.scoutbot.transfer.ChunkedCopy;
 import io.scoutbot.transfer.Progress;
 import io.scoutbot.transfer.Sha256;
 import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,10 +88,14 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
       Thread.currentThread().interrupt();
       throw new StorageException("upload of " + request.key() + " was cancelled",
           Disposition.RETRY, e);
-    } catch (NoSuchFileException e) {
-      throw new StorageException(
-          "cannot read " + request.source() + ": the file no longer exists", Disposition.PERMANENT,
-          e);
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      if (!Files.exists(request.source())) {
+        throw new StorageException(
+            "cannot read " + request.source() + ": the file no longer exists",
+            Disposition.PERMANENT, e);
+      }
+      throw new StorageException("cannot store " + request.key() + ": " + e.getMessage(),
+          Disposition.RETRY, e);
     } catch (IOException e) {
       throw new StorageException(
           "cannot store " + request.key() + " in " + root + ": " + e.getMessage()
@@ -116,7 +121,7 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
       Thread.currentThread().interrupt();
       throw new StorageException("download of " + location + " was cancelled", Disposition.RETRY,
           e);
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       if (!Files.exists(source)) {
         throw new StorageException(
             "the stored object " + location + " is missing from " + root
