@@ -51,4 +51,19 @@ public final class Postgres {
     String sep = serverUrl().contains("?") ? "&" : "?";
     return serverUrl() + sep + "currentSchema=" + schema;
   }
+
+  /** Drops the schema behind a URL from {@link #freshSchemaUrl()}, with everything in it. */
+  public static void dropSchema(String url) {
+    int at = url.lastIndexOf("currentSchema=");
+    if (at < 0) {
+      return;
+    }
+    String schema = url.substring(at + "currentSchema=".length());
+    try (Connection c = DriverManager.getConnection(serverUrl());
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } catch (SQLException e) {
+      // a leftover empty schema is harmless; the next run uses a new random name
+    }
+  }
 }

@@ -1,0 +1,94 @@
+package io.scoutbot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scoutbot.testing.ScoutProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run as separate processes the way a user runs it. */
+class CliProcessIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Map<String, String> ENV = Map.of("LOG_LEVEL", "warn");
+
+  @TempDir Path work;
+
+  @Test
+  void uploadThenDownload_inSeparateProcesses_givesIdenticalBytes() throws Exception {
+    Path src = work.resolve("some.pdf");
+    byte[] data = new byte[3_000_000];
+    new Random(1).nextBytes(data);
+    Files.write(src, data);
+
+    ScoutProcess.Result up = ScoutProcess.run(work, ENV, TIMEOUT, "upload", "some.pdf", "--json");
+    assertThat(up.exit()).as(up.err()).isZero();
+    JsonNode file = JSON.readTree(up.out()).get("files").get(0);
+    String code = file.get("code").asText();
+
+    ScoutProcess.Result down =
+        ScoutProcess.run(work, ENV, TIMEOUT, "download", code, "-o", "copy.pdf");
+    assertThat(down.exit()).as(down.err()).isZero();
+    assertThat(Files.mismatch(src, work.resolve("copy.pdf"))).isEqualTo(-1);
+
+    ScoutProcess.Result other =
+        ScoutProcess.run(work, ENV, TIMEOUT, "list", "--user", "42", "--json");
+    assertThat(JSON.readTree(other.out()).get("total_files").asInt()).isZero();
+  }
+
+  @Test
+  void serve_stopsCleanlyOnSigterm() throws Exception {
+    Path log = work.resolve("serve.log");
+    Process serve =
+        ScoutProcess.builder(work, Map.of("LOG_LEVEL", "info"), List.of("-Xmx128m"), "serve")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      awaitLine(log, "ScoutBot is running", Duration.ofSeconds(30));
+      assertThat(Files.readString(log)).contains("Effective configuration:")
+          .contains("RESOURCE_CPU_THRESHOLD=80.0");
+
+      serve.destroy(); // SIGTERM
+
+      assertThat(serve.waitFor(20, TimeUnit.SECONDS)).as("serve exits after SIGTERM").isTrue();
+      assertThat(Files.readString(log)).contains("Stopping ScoutBot");
+    } finally {
+      serve.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badConfiguration_exitsWithTwo_beforeDoingAnything() throws Exception {
+    ScoutProcess.Result r =
+        ScoutProcess.run(work, Map.of("RESOURCE_MONITORING_INTERVAL", "0"), TIMEOUT, "status");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("RESOURCE_MONITORING_INTERVAL=0 is not valid");
+    assertThat(work.resolve("data")).doesNotExist();
+  }
+
+  private static void awaitLine(Path log, String text, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new AssertionError("'" + text + "' not logged within " + timeout + ":\n"
+        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+  }
+}

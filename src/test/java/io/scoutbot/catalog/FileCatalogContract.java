@@ -1,0 +1,208 @@
+package io.scoutbot.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scoutbot.db.Database;
+import io.scoutbot.storage.StoredObject;
+import io.scoutbot.testing.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The catalog's contract, run against every database the service supports. */
+abstract class FileCatalogContract {
+
+  protected Database db;
+  protected final ManualClock clock = new ManualClock();
+  private String url;
+
+  /** A JDBC URL of an empty database (or schema) for this test. */
+  protected abstract String freshDatabaseUrl();
+
+  /** Removes what {@link #freshDatabaseUrl()} created, if the database keeps it. */
+  protected void dropDatabase(String url) {}
+
+  @BeforeEach
+  void open() {
+    url = freshDatabaseUrl();
+    db = Database.open(url);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+    dropDatabase(url);
+  }
+
+  private FileCatalog catalog(Supplier<String> codes) {
+    return new JdbcFileCatalog(db, codes, clock);
+  }
+
+  private static NewFile pending(long owner, String name, long size) {
+    return new NewFile(owner, name, size, "application/pdf", "local", FileStatus.PENDING);
+  }
+
+  @Test
+  void register_givesASixCharacterCode_andFindReturnsTheEntry() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(pending(7, "report.pdf", 123));
+
+    assertThat(f.code()).matches("[A-Z0-9]{6}");
+    assertThat(catalog.find(7, f.code())).hasValueSatisfying(found -> {
+      assertThat(found.name()).isEqualTo("report.pdf");
+      assertThat(found.size()).isEqualTo(123);
+      assertThat(found.status()).isEqualTo(FileStatus.PENDING);
+      assertThat(found.createdAt()).isEqualTo(clock.instant().truncatedTo(
+          java.time.temporal.ChronoUnit.MILLIS));
+    });
+  }
+
+  @Test
+  void find_anotherUsersCode_isEmptyLikeAnUnknownCode() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(pending(1, "mine.txt", 1));
+
+    assertThat(catalog.find(2, f.code())).isEmpty();
+    assertThat(catalog.find(1, "ZZZZZZ")).isEmpty();
+  }
+
+  @Test
+  void register_whenTheCodeIsTaken_retriesWithANewCode() {
+    Iterator<String> codes = List.of("AAAAAA", "AAAAAA", "AAAAAA", "BBBBBB").iterator();
+    FileCatalog catalog = catalog(codes::next);
+
+    StoredFile first = catalog.register(pending(1, "a", 1));
+    StoredFile second = catalog.register(pending(2, "b", 1));
+
+    assertThat(first.code()).isEqualTo("AAAAAA");
+    assertThat(second.code()).isEqualTo("BBBBBB");
+  }
+
+  @Test
+  void register_concurrentInsertsFromAColludingGenerator_allGetDistinctCodes() throws Exception {
+    // 8 threads draw from a pool of 40 codes for 32 files: clashes are certain, duplicates are not
+    Set<String> drawn = ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    Supplier<String> colliding =
+        () -> {
+          String c = String.format("C%05d", next.getAndIncrement() % 40 / 2);
+          drawn.add(c);
+          return c;
+        };
+    FileCatalog catalog = catalog(colliding);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<String>> results = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      int owner = i;
+      results.add(pool.submit(() -> {
+        go.await();
+        return catalog.register(pending(owner, "f" + owner, owner)).code();
+      }));
+    }
+    go.countDown();
+    Set<String> codes = new java.util.HashSet<>();
+    for (Future<String> r : results) {
+      codes.add(r.get());
+    }
+    pool.shutdown();
+
+    assertThat(codes).hasSize(16);
+  }
+
+  @Test
+  void transition_toCompleted_recordsWhatWasStored_andListShowsIt() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(pending(5, "movie.mkv", 0));
+    clock.advance(Duration.ofSeconds(1));
+    catalog.transition(f.code(), FileStatus.UPLOADING, null, null);
+    clock.advance(Duration.ofSeconds(4));
+    catalog.transition(f.code(), FileStatus.COMPLETED,
+        new StoredObject(f.code() + "/movie.mkv", 999, "ab".repeat(32), 1), null);
+
+    StoredFile done = catalog.find(5, f.code()).orElseThrow();
+    assertThat(done.status()).isEqualTo(FileStatus.COMPLETED);
+    assertThat(done.size()).isEqualTo(999);
+    assertThat(done.sha256()).isEqualTo("ab".repeat(32));
+    assertThat(done.remotePath()).isEqualTo(f.code() + "/movie.mkv");
+    assertThat(done.segments()).isEqualTo(1);
+    assertThat(Duration.between(done.startedAt(), done.completedAt())).hasSeconds(4);
+    assertThat(catalog.list(5)).extracting(StoredFile::code).containsExactly(f.code());
+    assertThat(catalog.list(6)).isEmpty();
+  }
+
+  @Test
+  void list_showsOnlyCompletedFiles_newestFirst() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    String older = complete(catalog, 1, "old.txt");
+    clock.advance(Duration.ofMinutes(1));
+    String newer = complete(catalog, 1, "new.txt");
+    StoredFile failed = catalog.register(pending(1, "bad.txt", 1));
+    catalog.transition(failed.code(), FileStatus.FAILED, null, "rejected");
+    catalog.register(pending(1, "waiting.txt", 1));
+
+    assertThat(catalog.list(1)).extracting(StoredFile::code).containsExactly(newer, older);
+  }
+
+  @Test
+  void deleted_filesAreNeitherFoundNorListed() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    String code = complete(catalog, 1, "gone.txt");
+    catalog.transition(code, FileStatus.DELETED, null, null);
+
+    assertThat(catalog.find(1, code)).isEmpty();
+    assertThat(catalog.list(1)).isEmpty();
+  }
+
+  @Test
+  void stats_countDeletedAsStoredAndIgnorePendingWhenComputingTheSuccessRate() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    complete(catalog, 1, "a.txt");
+    String deleted = complete(catalog, 1, "b.txt");
+    catalog.transition(deleted, FileStatus.DELETED, null, null);
+    StoredFile failed = catalog.register(pending(1, "c.txt", 1));
+    catalog.transition(failed.code(), FileStatus.FAILED, null, "boom");
+    catalog.register(pending(1, "d.txt", 1));
+    complete(catalog, 2, "other-user.txt");
+
+    CatalogStats s = catalog.stats(1);
+
+    assertThat(s.files()).isEqualTo(1);
+    assertThat(s.totalBytes()).isEqualTo(10);
+    assertThat(s.completed()).isEqualTo(2);
+    assertThat(s.failed()).isEqualTo(1);
+    assertThat(s.successRate()).isCloseTo(66.7, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(s.uploadsLastDay()).isEqualTo(3);
+    assertThat(s.averageUploadSeconds()).isEqualTo(2.0);
+  }
+
+  @Test
+  void stats_uploadsLastDay_forgetsOlderUploads() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    complete(catalog, 1, "old.txt");
+    clock.advance(Duration.ofHours(25));
+    complete(catalog, 1, "new.txt");
+
+    assertThat(catalog.stats(1).uploadsLastDay()).isEqualTo(1);
+  }
+
+  private String complete(FileCatalog catalog, long owner, String name) {
+    StoredFile f = catalog.register(pending(owner, name, 10));
+    catalog.transition(f.code(), FileStatus.UPLOADING, null, null);
+    clock.advance(Duration.ofSeconds(2));
+    catalog.transition(f.code(), FileStatus.COMPLETED,
+        new StoredObject(f.code() + "/" + name, 10, "00".repeat(32), 1), null);
+    return f.code();
+  }
+}
