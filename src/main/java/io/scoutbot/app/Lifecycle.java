@@ -1,5 +1,7 @@
 package io.scoutbot.app;
 
+import io.scoutbot.retry.Disposition;
+import io.scoutbot.retry.ScoutFailure;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -110,9 +112,9 @@ final class Lifecycle {
   }
 
   /** A component could not start; the message names it and the cause. */
-  static final class StartupFailure extends RuntimeException {
+  static final class StartupFailure extends ScoutFailure {
     StartupFailure(String component, Throwable cause) {
-      super("cannot start " + component + ": " + message(cause), cause);
+      super("cannot start " + component + ": " + message(cause), Disposition.PERMANENT, cause);
     }
 
     private static String message(Throwable t) {

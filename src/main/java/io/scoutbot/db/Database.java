@@ -3,8 +3,9 @@ package io.scoutbot.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.scoutbot.health.HealthCheck;
+import io.scoutbot.retry.Disposition;
+import io.scoutbot.retry.ScoutFailure;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,7 +54,15 @@ public final class Database implements AutoCloseable, HealthCheck {
     } else {
       hc.setMaximumPoolSize(8);
     }
-    HikariDataSource pool = new HikariDataSource(hc);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new ScoutFailure(
+          "cannot open the database " + redact(jdbcUrl) + ": " + rootMessage(e)
+              + "; check DATABASE_URL and that the database server is running",
+          Disposition.RETRY, e);
+    }
     try {
       Flyway.configure()
           .dataSource(pool)
@@ -63,7 +72,9 @@ public final class Database implements AutoCloseable, HealthCheck {
           .migrate();
     } catch (RuntimeException e) {
       pool.close();
-      throw e;
+      throw new ScoutFailure(
+          "cannot migrate the database schema of " + redact(jdbcUrl) + ": " + rootMessage(e),
+          Disposition.PERMANENT, e);
     }
     return new Database(pool, dialect, redact(jdbcUrl));
   }
@@ -102,6 +113,14 @@ public final class Database implements AutoCloseable, HealthCheck {
         .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
   }
 
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
   private static void createParent(String file) {
     if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
       return;
@@ -110,7 +129,10 @@ public final class Database implements AutoCloseable, HealthCheck {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the database folder " + parent, e);
+      throw new ScoutFailure(
+          "cannot create the database folder " + parent + ": " + e.getMessage()
+              + "; check DATA_DIR or DATABASE_URL and the folder's permissions",
+          Disposition.PERMANENT, e);
     }
   }
 }

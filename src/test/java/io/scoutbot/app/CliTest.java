@@ -263,4 +263,15 @@ class CliTest {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(work.resolve("empty-copy.txt")).isEmptyFile();
   }
+
+  @Test
+  void unreachableDatabase_failsWithOneLineSayingWhatToCheck() {
+    env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nowhere?user=x&password=hunter2");
+
+    Run r = run("list");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("cannot open the database").contains("check DATABASE_URL")
+        .contains("password=***").doesNotContain("hunter2");
+  }
 }
