@@ -1,7 +1,5 @@
 package io.scoutbot.resource;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,11 +42,13 @@ final class Cgroups {
 
   private record Mount(String root, String mountPoint, String fsType, Set<String> options) {}
 
+  private final ProcFiles files;
   private final Controller memory;
   private final Controller cpu;
   private final Controller cpuacct;
 
-  private Cgroups(Controller memory, Controller cpu, Controller cpuacct) {
+  private Cgroups(ProcFiles files, Controller memory, Controller cpu, Controller cpuacct) {
+    this.files = files;
     this.memory = memory;
     this.cpu = cpu;
     this.cpuacct = cpuacct;
@@ -56,8 +56,13 @@ final class Cgroups {
 
   /** Finds this process's cgroups under {@code root}; a host without cgroups gives an empty view. */
   static Cgroups detect(Path root) {
-    List<String> cgroupLines = lines(root.resolve("proc/self/cgroup"));
-    List<String> mountLines = lines(root.resolve("proc/self/mountinfo"));
+    return detect(root, new ProcFiles());
+  }
+
+  /** Like {@link #detect(Path)}, reading through {@code files} (shared with the probe). */
+  static Cgroups detect(Path root, ProcFiles files) {
+    List<String> cgroupLines = lines(files, root.resolve("proc/self/cgroup"));
+    List<String> mountLines = lines(files, root.resolve("proc/self/mountinfo"));
     Map<String, String> v1Paths = new HashMap<>();
     String v2Path = null;
     for (String line : cgroupLines) {
@@ -94,7 +99,7 @@ final class Cgroups {
     if (cpuacct == null) {
       cpuacct = cpu;
     }
-    return new Cgroups(memory, cpu, cpuacct);
+    return new Cgroups(files, memory, cpu, cpuacct);
   }
 
   /** The hierarchy the memory figures come from; empty view: {@link LimitSource#HOST}. */
@@ -160,7 +165,7 @@ final class Cgroups {
     for (Path dir : upwards(cpu)) {
       double c;
       if (cpu.version() == LimitSource.CGROUP_V2) {
-        String[] f = text(dir.resolve("cpu.max")).split("\\s+");
+        String[] f = files.read(dir.resolve("cpu.max")).strip().split("\\s+");
         c = f.length == 2 ? ratio(parse(f[0]), parse(f[1])) : Double.POSITIVE_INFINITY;
       } else {
         c = ratio(number(dir.resolve("cpu.cfs_quota_us")), number(dir.resolve("cpu.cfs_period_us")));
@@ -296,8 +301,8 @@ final class Cgroups {
   }
 
   /** A file holding one number or {@code max}; {@code Long.MAX_VALUE} for max or unreadable. */
-  static long number(Path file) {
-    return parse(text(file));
+  private long number(Path file) {
+    return ProcFiles.number(files.read(file));
   }
 
   private static long parse(String s) {
@@ -312,29 +317,12 @@ final class Cgroups {
   }
 
   /** The value of {@code key} in a {@code key value} file; {@code Long.MAX_VALUE} when absent. */
-  static long stat(Path file, String key) {
-    for (String line : lines(file)) {
-      int sp = line.indexOf(' ');
-      if (sp > 0 && line.regionMatches(0, key, 0, key.length()) && sp == key.length()) {
-        return parse(line.substring(sp + 1).strip());
-      }
-    }
-    return Long.MAX_VALUE;
+  private long stat(Path file, String key) {
+    return ProcFiles.field(files.read(file), key);
   }
 
-  static String text(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.US_ASCII).strip();
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-  }
-
-  static List<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      return List.of();
-    }
+  private static List<String> lines(ProcFiles files, Path file) {
+    String text = files.read(file);
+    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
   }
 }

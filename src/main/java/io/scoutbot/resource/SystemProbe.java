@@ -8,7 +8,6 @@ import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.IntSupplier;
@@ -35,6 +34,7 @@ final class SystemProbe implements ResourceProbe {
   private final Path dataDir;
   private final LongSupplier ticker;
   private final IntSupplier processors;
+  private final ProcFiles files = new ProcFiles();
   private final Cgroups cgroups;
   private final int hostCpus;
   private final OperatingSystemMXBean os;
@@ -60,7 +60,7 @@ final class SystemProbe implements ResourceProbe {
     this.processors = processors;
     this.os = os;
     this.memory = memory;
-    this.cgroups = Cgroups.detect(root);
+    this.cgroups = Cgroups.detect(root, files);
     this.hostCpus = hostCpuCount(processors.getAsInt());
   }
 
@@ -132,17 +132,11 @@ final class SystemProbe implements ResourceProbe {
 
   /** {total, available} bytes of host memory; {-1, -1} when unknown. */
   private long[] hostMemory() {
-    long total = -1;
-    long available = -1;
-    for (String line : Cgroups.lines(root.resolve("proc/meminfo"))) {
-      if (line.startsWith("MemTotal:")) {
-        total = kib(line);
-      } else if (line.startsWith("MemAvailable:")) {
-        available = kib(line);
-      }
-    }
-    if (total > 0 && available >= 0) {
-      return new long[] {total, available};
+    String meminfo = files.read(root.resolve("proc/meminfo"));
+    long total = ProcFiles.field(meminfo, "MemTotal");
+    long available = ProcFiles.field(meminfo, "MemAvailable");
+    if (total != Long.MAX_VALUE && available != Long.MAX_VALUE && total > 0) {
+      return new long[] {total * 1024, available * 1024};
     }
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
       return new long[] {sun.getTotalMemorySize(), sun.getFreeMemorySize()};
@@ -152,8 +146,8 @@ final class SystemProbe implements ResourceProbe {
 
   /** Host CPU use between two calls from the first line of {@code /proc/stat}. */
   private double hostCpuPercent() {
-    List<String> stat = Cgroups.lines(root.resolve("proc/stat"));
-    if (stat.isEmpty() || !stat.get(0).startsWith("cpu ")) {
+    String first = ProcFiles.firstLine(files.read(root.resolve("proc/stat")));
+    if (!first.startsWith("cpu ")) {
       if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
         double load = sun.getCpuLoad();
         return load < 0 ? Double.NaN : clamp(load * 100);
@@ -161,7 +155,7 @@ final class SystemProbe implements ResourceProbe {
       return Double.NaN;
     }
     // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest is in user)
-    String[] f = stat.get(0).trim().split("\\s+");
+    String[] f = first.trim().split("\\s+");
     long busy = 0;
     long idle = 0;
     for (int i = 1; i < Math.min(f.length, 9); i++) {
@@ -184,7 +178,7 @@ final class SystemProbe implements ResourceProbe {
 
   private int hostCpuCount(int fallback) {
     int n = 0;
-    for (String line : Cgroups.lines(root.resolve("proc/stat"))) {
+    for (String line : files.read(root.resolve("proc/stat")).split("\n")) {
       if (line.startsWith("cpu") && line.length() > 3 && Character.isDigit(line.charAt(3))) {
         n++;
       }
@@ -217,22 +211,8 @@ final class SystemProbe implements ResourceProbe {
   }
 
   private long rss() {
-    for (String line : Cgroups.lines(root.resolve("proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return kib(line);
-      }
-    }
-    return -1;
-  }
-
-  /** A {@code Name:   123 kB} line in bytes. */
-  private static long kib(String line) {
-    String[] f = line.trim().split("\\s+");
-    try {
-      return f.length >= 2 ? Long.parseLong(f[1]) * 1024 : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    long kib = ProcFiles.field(files.read(root.resolve("proc/self/status")), "VmRSS");
+    return kib == Long.MAX_VALUE ? -1 : kib * 1024;
   }
 
   private static double clamp(double percent) {
