@@ -47,9 +47,9 @@ timed() {
 
 declare -A WALL RSS PEAK CAP HEAPC GCC
 for r in $(seq 1 "$ROUNDS"); do
-  # yardstick: cp, then sync (the store fsyncs every file)
+  # yardstick: cp writing every byte (the sources are sparse), then sync (the store fsyncs every file)
   mkdir -p "$work/cp"
-  read -r w m < <(timed bash -c 'for f in "$@"; do cp "$f" "'"$work"'/cp/" & done; wait; sync' _ "${files[@]}")
+  read -r w m < <(timed bash -c 'for f in "$@"; do cp --sparse=never "$f" "'"$work"'/cp/" & done; wait; sync' _ "${files[@]}")
   WALL[cp]+="$w "; RSS[cp]+="$m "
   rm -rf "$work/cp"
   # yardstick: the same JVM, nothing to upload
