@@ -15,14 +15,17 @@ public final class LogCapture implements AutoCloseable {
 
   private final Logger logger;
   private final Level previous;
+  private final boolean additive;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   private LogCapture(Class<?> type) {
     this.logger = (Logger) LoggerFactory.getLogger(type);
     this.previous = logger.getLevel();
+    this.additive = logger.isAdditive();
     appender.start();
     logger.addAppender(appender);
     logger.setLevel(Level.DEBUG);
+    logger.setAdditive(false); // captured lines are asserted, not printed into the build log
   }
 
   public static LogCapture of(Class<?> type) {
@@ -61,5 +64,6 @@ public final class LogCapture implements AutoCloseable {
   public void close() {
     logger.detachAppender(appender);
     logger.setLevel(previous);
+    logger.setAdditive(additive);
   }
 }
