@@ -8,10 +8,15 @@ import io.scoutbot.config.ScoutConfig;
 import io.scoutbot.db.Database;
 import io.scoutbot.files.FileDesk;
 import io.scoutbot.health.HealthCheck;
+import io.scoutbot.resource.AdaptiveWorkLimit;
+import io.scoutbot.resource.CoalescingGc;
 import io.scoutbot.resource.Gate;
-import io.scoutbot.resource.GcPolicy;
 import io.scoutbot.resource.MemoryBudget;
-import io.scoutbot.resource.WorkLimit;
+import io.scoutbot.resource.ResourceMonitor;
+import io.scoutbot.resource.ResourceProbe;
+import io.scoutbot.resource.ResourceSnapshot;
+import io.scoutbot.resource.Sleeper;
+import io.scoutbot.resource.ThrottleGate;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
 import java.time.Duration;
@@ -21,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The composition root: builds every component from the configuration with plain constructors, on
@@ -31,6 +37,12 @@ final class Application implements CliContext, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Application.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  /** GC-after-upload requests this close together become one collection. */
+  private static final Duration GC_WINDOW = Duration.ofSeconds(2);
+  /** Calm samples that give the work limit one slot back (one hysteresis window). */
+  private static final int CALM_SAMPLES_PER_STEP = 3;
+  /** How long a one-shot {@code status} waits for the monitor's second sample (its CPU figure). */
+  private static final Duration STATUS_SAMPLE_WAIT = Duration.ofSeconds(2);
 
   private final ScoutConfig config;
   private final InstantSource clock = InstantSource.system();
@@ -39,6 +51,13 @@ final class Application implements CliContext, AutoCloseable {
   private Database database;
   private StorageTarget storage;
   private FileDesk files;
+  private ResourceProbe probe;
+  private volatile ResourceMonitor monitor;
+  private volatile boolean monitorStarted;
+  private AdaptiveWorkLimit workLimit;
+  private ThrottleGate gate;
+  private CoalescingGc gc;
+  private boolean serving;
 
   Application(ScoutConfig config) {
     this.config = config;
@@ -84,15 +103,78 @@ final class Application implements CliContext, AutoCloseable {
   public synchronized FileDesk files() {
     if (files == null) {
       FileCatalog catalog = new JdbcFileCatalog(database(), FileCodes.random(), clock);
+      monitor();
       files =
           new FileDesk(
               catalog,
               storage(),
-              Gate.open(),
-              WorkLimit.fixed(config.pentaract().maxConcurrentUploads()),
-              GcPolicy.none());
+              config.resource().monitoringEnabled() ? this::awaitCapacity : Gate.open(),
+              workLimit,
+              gc());
     }
     return files;
+  }
+
+  /**
+   * The governor's parts, built together on first use: probe, monitor, the gate reading it and the
+   * work limit following it. Building starts no thread; {@link #startMonitoring} does.
+   */
+  private synchronized ResourceMonitor monitor() {
+    if (monitor == null) {
+      probe = ResourceProbe.system(config.dataDir());
+      monitor =
+          new ResourceMonitor(probe, config.resource(), clock, System::nanoTime)
+              .lifecycleLogLevel(serving ? Level.INFO : Level.DEBUG);
+      workLimit =
+          new AdaptiveWorkLimit(config.pentaract().maxConcurrentUploads(), CALM_SAMPLES_PER_STEP);
+      monitor.addListener(workLimit);
+      gate =
+          new ThrottleGate(monitor, config.resource().throttlePoll(),
+              config.resource().throttleMaxWait(), config.resource().sampleInterval(),
+              System::nanoTime, Sleeper.system());
+    }
+    return monitor;
+  }
+
+  /**
+   * The file desk's gate. A one-shot command starts the monitor at its first heavy step, so commands
+   * that never move a file ({@code list}, {@code info}, …) start no thread and read no counters; the
+   * gate then waits for that first sample (milliseconds), so it decides on real pressure.
+   */
+  private void awaitCapacity(String operation) throws InterruptedException {
+    if (!monitorStarted) {
+      startMonitoring();
+    }
+    gate.awaitCapacity(operation);
+  }
+
+  /**
+   * Starts background sampling unless RESOURCE_MONITORING_ENABLED=false; idempotent. Called by the
+   * gate's first use and by {@code serve}; returns at once, the first sample is taken on the
+   * monitor's thread.
+   */
+  private synchronized void startMonitoring() {
+    ResourceMonitor m = monitor();
+    if (config.resource().monitoringEnabled() && !m.running()) {
+      m.start();
+    }
+    monitorStarted = true;
+  }
+
+  private synchronized CoalescingGc gc() {
+    if (gc == null) {
+      gc = CoalescingGc.create(config.resource().gcAfterUpload(), GC_WINDOW);
+    }
+    return gc;
+  }
+
+  /** What the governor knows now; never waits. For status, and later the status page and metrics. */
+  synchronized ResourceSnapshot resourceSnapshot() {
+    ResourceMonitor m = monitor();
+    ResourceSnapshot.Work work =
+        new ResourceSnapshot.Work(workLimit.limit(), workLimit.max(), workLimit.inFlight(),
+            workLimit.waiting(), gate.waiting());
+    return ResourceSnapshot.of(m, budget, work, gc().stats());
   }
 
   @Override
@@ -102,17 +184,34 @@ final class Application implements CliContext, AutoCloseable {
     service.put("node_id", config.nodeId());
     service.put("data_dir", config.dataDir().toString());
     doc.put("service", service);
+    doc.putAll(currentResources().toMap());
     doc.put("database", health(database().displayUrl(), database()));
     StorageTarget target = storage();
     Map<String, Object> st =
         health(target.name(), target instanceof HealthCheck h ? h : () -> HealthCheck.Health.up(""));
     doc.put("storage", st);
-    Map<String, Object> mem = new LinkedHashMap<>();
-    mem.put("capacity_bytes", budget.capacity());
-    mem.put("per_operation_bytes", budget.perOperation());
-    mem.put("in_use_bytes", budget.inUse());
-    doc.put("memory_budget", mem);
     return doc;
+  }
+
+  /**
+   * The snapshot for {@code status}: in a one-shot command the monitor has just started, so this
+   * waits (at most {@link #STATUS_SAMPLE_WAIT}) for its second sample, the first with a CPU figure.
+   * With monitoring disabled it shows one direct reading (no CPU figure, never throttled).
+   */
+  private ResourceSnapshot currentResources() {
+    ResourceMonitor m = monitor();
+    if (!config.resource().monitoringEnabled()) {
+      ResourceSnapshot s = resourceSnapshot();
+      return new ResourceSnapshot(probe.sample(), clock.instant(), false, false, s.thresholds(),
+          s.budget(), s.work(), s.gc());
+    }
+    startMonitoring();
+    try {
+      m.awaitAttempts(2, STATUS_SAMPLE_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return resourceSnapshot();
   }
 
   private static Map<String, Object> health(String name, HealthCheck check) {
@@ -127,7 +226,11 @@ final class Application implements CliContext, AutoCloseable {
   @Override
   public void serve() throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
+    synchronized (this) {
+      serving = true;
+    }
     lifecycle
+        .add("resource monitor", this::startMonitoring, this::stopMonitoring)
         .add("database", this::database, () -> {})
         .add("storage", this::startStorage, () -> {})
         .add("file desk", this::files, () -> {});
@@ -158,9 +261,21 @@ final class Application implements CliContext, AutoCloseable {
     }
   }
 
+  /** Lock-free: the lifecycle runs it on its stop thread while close() may hold this object. */
+  private void stopMonitoring() {
+    ResourceMonitor m = monitor;
+    if (m != null) {
+      m.stop();
+    }
+  }
+
   @Override
   public synchronized void close() {
     lifecycle.stop();
+    stopMonitoring();
+    if (gc != null) {
+      gc.close();
+    }
     if (database != null) {
       database.close();
     }

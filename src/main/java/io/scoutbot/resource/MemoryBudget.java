@@ -21,11 +21,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Waiters are served first come, first served, and a non-blocking request never jumps the queue, so
  * a large request cannot starve behind a stream of small ones.
+ *
+ * <p>Hold-and-wait is refused: an {@link Operation} that already holds memory cannot block for more
+ * (two operations each holding half the budget and waiting for the other half would wait for ever);
+ * it gets a fast failure instead. {@link #inUse()}, {@link #peak()} and {@link #waiting()} feed
+ * status and metrics.
  */
 public final class MemoryBudget {
 
   /** Smallest buffer worth streaming with; below it per-call overhead dominates. */
   public static final long MIN_BUFFER = 64 * 1024;
+
+  /** The largest Java array: a permit of more bytes cannot hand out a heap buffer. */
+  static final long MAX_BUFFER = Integer.MAX_VALUE - 8;
 
   private final long capacity;
   private final long perOperation;
@@ -86,6 +94,16 @@ public final class MemoryBudget {
     }
   }
 
+  /** Callers waiting for memory now. */
+  public int waiting() {
+    lock.lock();
+    try {
+      return waiters.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Reserves {@code bytes} if they fit now and nobody is waiting; never blocks. */
   public Optional<Permit> tryReserve(long bytes) {
     checkRequest(bytes);
@@ -105,10 +123,22 @@ public final class MemoryBudget {
     return reserveUpTo(bytes, bytes);
   }
 
-  /** Like {@link #reserve} but gives up after {@code timeout}. */
+  /**
+   * Like {@link #reserve} but gives up after {@code timeout} (zero or negative: only if it fits now,
+   * in turn).
+   */
   public Optional<Permit> reserve(long bytes, Duration timeout) throws InterruptedException {
     checkRequest(bytes);
-    return Optional.ofNullable(await(bytes, bytes, timeout.toNanos()));
+    long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+    return Optional.ofNullable(await(bytes, bytes, nanos, true));
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**
@@ -121,7 +151,7 @@ public final class MemoryBudget {
     if (preferred < minimum) {
       throw new IllegalArgumentException("preferred " + preferred + " < minimum " + minimum);
     }
-    return await(Math.min(preferred, perOperation), minimum, -1);
+    return await(Math.min(preferred, perOperation), minimum, 0, false);
   }
 
   /**
@@ -132,7 +162,8 @@ public final class MemoryBudget {
     return new Operation(name);
   }
 
-  private Permit await(long preferred, long minimum, long timeoutNanos)
+  /** Waits in turn until {@code minimum} fits; null when {@code timed} and the time ran out. */
+  private Permit await(long preferred, long minimum, long timeoutNanos, boolean timed)
       throws InterruptedException {
     Object ticket = new Object();
     lock.lockInterruptibly();
@@ -141,7 +172,7 @@ public final class MemoryBudget {
       try {
         long remaining = timeoutNanos;
         while (waiters.peekFirst() != ticket || inUse + minimum > capacity) {
-          if (timeoutNanos < 0) {
+          if (!timed) {
             changed.await();
           } else {
             if (remaining <= 0) {
@@ -197,7 +228,7 @@ public final class MemoryBudget {
     private final MemoryBudget budget;
     private final long bytes;
     private final AtomicBoolean open = new AtomicBoolean(true);
-    private Runnable onClose = () -> {};
+    private volatile Runnable onClose = () -> {};
     private byte[] buffer;
 
     private Permit(MemoryBudget budget, long bytes) {
@@ -213,6 +244,10 @@ public final class MemoryBudget {
     public byte[] buffer() {
       if (!open.get()) {
         throw new IllegalStateException("permit already released");
+      }
+      if (bytes > MAX_BUFFER) {
+        throw new IllegalStateException(
+            "a permit of " + bytes + " bytes is larger than one Java array; reserve chunks instead");
       }
       if (buffer == null) {
         buffer = new byte[Math.toIntExact(bytes)];
@@ -238,6 +273,7 @@ public final class MemoryBudget {
     private final String name;
     private final Set<Permit> open = ConcurrentHashMap.newKeySet();
     private long held;
+    private boolean closed;
 
     private Operation(String name) {
       this.name = name;
@@ -254,7 +290,9 @@ public final class MemoryBudget {
 
     /** Reserves {@code bytes} now if both this operation and the budget have room. */
     public Optional<Permit> tryReserve(long bytes) {
+      checkRequest(bytes);
       synchronized (this) {
+        requireOpen();
         if (held + bytes > perOperation) {
           return Optional.empty();
         }
@@ -270,11 +308,25 @@ public final class MemoryBudget {
 
     /**
      * A streaming buffer: up to {@code preferred} bytes, at least {@code minimum}, within what this
-     * operation has left. Waits for the budget, never for this operation's own permits.
+     * operation has left. Waits for the budget only while this operation holds nothing.
+     *
+     * @throws IllegalStateException if this operation already holds memory (waiting while holding
+     *     could deadlock with another operation doing the same; close the permit first, or use
+     *     {@link #tryReserve})
      */
     public Permit reserveUpTo(long preferred, long minimum) throws InterruptedException {
+      checkRequest(minimum);
+      if (preferred < minimum) {
+        throw new IllegalArgumentException("preferred " + preferred + " < minimum " + minimum);
+      }
       long want;
       synchronized (this) {
+        requireOpen();
+        if (held > 0) {
+          throw new IllegalStateException(
+              "operation '" + name + "' already holds " + held + " bytes and would wait for more "
+                  + "while holding them; close its permit before reserving another");
+        }
         long left = perOperation - held;
         if (left < minimum) {
           throw new IllegalStateException(
@@ -296,13 +348,26 @@ public final class MemoryBudget {
     }
 
     private Permit track(Permit p) {
-      open.add(p);
       p.onClose =
           () -> {
             open.remove(p);
             unhold(p.bytes());
           };
-      return p;
+      synchronized (this) {
+        if (!closed) {
+          open.add(p);
+          return p;
+        }
+      }
+      // closed while this reservation was waiting: give the memory straight back
+      p.close();
+      throw new IllegalStateException("operation '" + name + "' was closed");
+    }
+
+    private void requireOpen() {
+      if (closed) {
+        throw new IllegalStateException("operation '" + name + "' was closed");
+      }
     }
 
     private synchronized void unhold(long bytes) {
@@ -311,6 +376,9 @@ public final class MemoryBudget {
 
     @Override
     public void close() {
+      synchronized (this) {
+        closed = true;
+      }
       for (Permit p : List.copyOf(open)) {
         p.close();
       }

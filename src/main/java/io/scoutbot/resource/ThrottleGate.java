@@ -1,0 +1,132 @@
+package io.scoutbot.resource;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Gate} of the resource governor: heavy work waits while the {@link ResourceMonitor}
+ * says the host is throttled. Thread-safe; waiting threads pause through a {@link Sleeper} (parked,
+ * never spinning) and read only the monitor's latest state, never the probe.
+ *
+ * <h2>Waiting</h2>
+ * Not throttled: returns at once. Throttled: logs {@code Throttling <op> due to high resource usage
+ * (…)}, re-checks every RESOURCE_THROTTLE_POLL_SECONDS, and returns with {@code Resources back to
+ * normal, resuming <op>} as soon as a check finds pressure gone. After
+ * RESOURCE_THROTTLE_MAX_WAIT_SECONDS it proceeds anyway, so nothing waits for ever.
+ *
+ * <h2>No stampede</h2>
+ * Proceeding anyway is exactly when the host is still loaded, so waiters whose maximum wait has
+ * passed are released one at a time, one poll interval apart, in the order their waits ran out;
+ * while a released waiter waits for its turn it keeps checking, and goes at once if pressure ends.
+ */
+public final class ThrottleGate implements Gate {
+
+  private static final Logger log = LoggerFactory.getLogger(ThrottleGate.class);
+
+  private final ResourceMonitor monitor;
+  private final long pollNanos;
+  private final long maxWaitNanos;
+  private final long firstSampleNanos;
+  private final LongSupplier ticker;
+  private final Sleeper sleeper;
+  private final AtomicInteger waiting = new AtomicInteger();
+  private long lastTurn = Long.MIN_VALUE;
+  private boolean anyTurn;
+
+  /**
+   * @param poll how often a waiting operation re-checks (RESOURCE_THROTTLE_POLL_SECONDS), also the
+   *     spacing of releases after the maximum wait
+   * @param maxWait how long an operation waits before proceeding anyway
+   * @param firstSample how long the first caller waits for the monitor's first sample (usually one
+   *     sample interval); the gate never samples itself
+   * @param ticker monotonic nanoseconds
+   */
+  public ThrottleGate(
+      ResourceMonitor monitor,
+      Duration poll,
+      Duration maxWait,
+      Duration firstSample,
+      LongSupplier ticker,
+      Sleeper sleeper) {
+    this.monitor = Objects.requireNonNull(monitor, "monitor");
+    this.pollNanos = positive("poll", poll);
+    this.maxWaitNanos = positive("maxWait", maxWait);
+    this.firstSampleNanos = firstSample.toNanos();
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /** Operations waiting in the gate now. */
+  public int waiting() {
+    return waiting.get();
+  }
+
+  @Override
+  public void awaitCapacity(String operation) throws InterruptedException {
+    if (monitor.attempts() == 0 && monitor.running()) {
+      monitor.awaitAttempts(1, Duration.ofNanos(firstSampleNanos));
+    }
+    if (!monitor.throttled()) {
+      return;
+    }
+    waiting.incrementAndGet();
+    try {
+      awaitThrottled(operation);
+    } finally {
+      waiting.decrementAndGet();
+    }
+  }
+
+  private void awaitThrottled(String operation) throws InterruptedException {
+    ResourceSample s = monitor.latest().map(ResourceMonitor.Reading::sample).orElse(null);
+    log.warn("Throttling {} due to high resource usage (CPU: {}, Memory: {})", operation,
+        s == null ? "n/a" : ResourceMonitor.pct(s.cpuPercent()),
+        s == null ? "n/a" : ResourceMonitor.pct(s.memoryPercent()));
+    long deadline = ticker.getAsLong() + maxWaitNanos;
+    if (pausedUntilRelieved(deadline, operation)) {
+      return;
+    }
+    long turn = nextTurn(ticker.getAsLong());
+    if (pausedUntilRelieved(turn, operation)) {
+      return;
+    }
+    log.warn("Resource usage still high after {}s, proceeding with {} anyway",
+        Duration.ofNanos(maxWaitNanos).toSeconds(), operation);
+  }
+
+  /**
+   * Pauses in poll-sized steps until {@code until}; true (and the resuming line) as soon as a check
+   * finds the host no longer throttled.
+   */
+  private boolean pausedUntilRelieved(long until, String operation) throws InterruptedException {
+    long now = ticker.getAsLong();
+    while (now - until < 0) {
+      sleeper.sleep(Math.min(pollNanos, until - now));
+      if (!monitor.throttled()) {
+        log.info("Resources back to normal, resuming {}", operation);
+        return true;
+      }
+      now = ticker.getAsLong();
+    }
+    return false;
+  }
+
+  /** The release time of a waiter whose maximum wait ran out at {@code now}: one per poll interval. */
+  private synchronized long nextTurn(long now) {
+    long turn = anyTurn && lastTurn + pollNanos - now > 0 ? lastTurn + pollNanos : now;
+    lastTurn = turn;
+    anyTurn = true;
+    return turn;
+  }
+
+  private static long positive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be a positive duration: " + d);
+    }
+    return d.toNanos();
+  }
+}

@@ -1,0 +1,87 @@
+package io.scoutbot.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CgroupsTest {
+
+  private static final long MIB = 1024 * 1024;
+
+  /**
+   * fixture, memory version, cpu version, memory limit (-1 none), working set (-1 unknown), CPU
+   * cores (NaN none), CPU usage in ns (-1 unknown).
+   */
+  static Stream<Arguments> fixtures() {
+    return Stream.of(
+        Arguments.of("v2-limited", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, 512 * MIB,
+            200 * MIB, 1.5, 7_000_000_000L),
+        Arguments.of("v2-max", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, -1L, 150 * MIB,
+            Double.NaN, 1_000_000_000L),
+        Arguments.of("v2-parent-limit", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, 1024 * MIB,
+            100 * MIB, 0.5, 2_000_000_000L),
+        Arguments.of("v1-limited", LimitSource.CGROUP_V1, LimitSource.CGROUP_V1, 1024 * MIB,
+            500 * MIB, 0.75, 3_000_000_000L),
+        Arguments.of("v1-unlimited", LimitSource.CGROUP_V1, LimitSource.CGROUP_V1, -1L,
+            423481344L - 1531904L, Double.NaN, 374596182661L),
+        Arguments.of("v1-nested-limit", LimitSource.CGROUP_V1, LimitSource.CGROUP_V1, 512 * MIB,
+            100 * MIB, Double.NaN, 1000L),
+        Arguments.of("none", LimitSource.HOST, LimitSource.HOST, -1L, -1L, Double.NaN, -1L));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void detect_readsLimitsAndUsage(
+      String fixture,
+      LimitSource memoryVersion,
+      LimitSource cpuVersion,
+      long memoryLimit,
+      long workingSet,
+      double cores,
+      long cpuUsage) {
+    Cgroups cg = Cgroups.detect(Fixtures.root(fixture));
+
+    assertThat(cg.memoryVersion()).isEqualTo(memoryVersion);
+    assertThat(cg.cpuVersion()).isEqualTo(cpuVersion);
+    assertThat(cg.memoryLimit())
+        .isEqualTo(memoryLimit < 0 ? OptionalLong.empty() : OptionalLong.of(memoryLimit));
+    assertThat(cg.memoryWorkingSet())
+        .isEqualTo(workingSet < 0 ? OptionalLong.empty() : OptionalLong.of(workingSet));
+    assertThat(cg.cpuLimitCores())
+        .isEqualTo(Double.isNaN(cores) ? OptionalDouble.empty() : OptionalDouble.of(cores));
+    assertThat(cg.cpuUsageNanos())
+        .isEqualTo(cpuUsage < 0 ? OptionalLong.empty() : OptionalLong.of(cpuUsage));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void detect_findsTheProcessDirectoryUnderItsMountPoint(String fixture) {
+    Cgroups cg = Cgroups.detect(Fixtures.root(fixture));
+
+    if (cg.memoryController() != null) {
+      assertThat(cg.memoryController().dir()).startsWith(cg.memoryController().mountPoint());
+      assertThat(cg.memoryController().dir()).isDirectory();
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void detect_hybridHost_prefersV1ControllersOverAnEmptyUnifiedMount() {
+    Cgroups cg = Cgroups.detect(Fixtures.root("v1-unlimited"));
+
+    assertThat(cg.memoryController().dir().toString()).endsWith("memory/process_api/3c99");
+    assertThat(cg.cpuController().dir().toString()).endsWith("sys/fs/cgroup/cpu");
+  }
+
+  @org.junit.jupiter.api.Test
+  void detect_pathOutsideTheMountRoot_usesTheMountPoint() {
+    // Docker without a cgroup namespace: /proc/self/cgroup names /docker/<id>, mounted as the root
+    Cgroups cg = Cgroups.detect(Fixtures.root("v1-limited"));
+
+    assertThat(cg.memoryController().dir()).isEqualTo(cg.memoryController().mountPoint());
+  }
+}
