@@ -8,17 +8,34 @@ import io.scoutbot.config.ScoutConfig;
 import io.scoutbot.db.Database;
 import io.scoutbot.files.FileDesk;
 import io.scoutbot.health.HealthCheck;
+import io.scoutbot.queue.CodeRegistrar;
+import io.scoutbot.queue.JdbcUploadQueue;
+import io.scoutbot.queue.Job;
+import io.scoutbot.queue.JobEvents;
+import io.scoutbot.queue.JobListener;
+import io.scoutbot.queue.JobRunner;
+import io.scoutbot.queue.JobSpool;
+import io.scoutbot.queue.QueueCounts;
+import io.scoutbot.queue.RetryPolicy;
+import io.scoutbot.queue.Throughput;
+import io.scoutbot.queue.UploadJobs;
+import io.scoutbot.queue.UploadWorkers;
+import io.scoutbot.queue.WorkerId;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
+import io.scoutbot.transfer.Progress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +48,30 @@ final class Application implements CliContext, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Application.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  /** Upload rate assumed for estimates until real uploads have been observed. */
+  private static final double PRIOR_BYTES_PER_SECOND = 10 * 1024 * 1024;
+  /** How often a CLI waiting for its uploads re-reads jobs another process runs. */
+  private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
 
   private final ScoutConfig config;
   private final InstantSource clock = InstantSource.system();
   private final MemoryBudget budget;
   private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
+  private final Gate gate = Gate.open();
+  private final WorkLimit workLimit;
+  private final GcPolicy gc = GcPolicy.none();
+  // host pressure for the queue's priority; the governor provides the real signal
+  private final BooleanSupplier underPressure = () -> false;
+  private final JobEvents jobEvents = new JobEvents();
+  private final Throughput throughput = new Throughput(PRIOR_BYTES_PER_SECOND);
   private Database database;
   private StorageTarget storage;
+  private FileCatalog catalog;
+  private JdbcUploadQueue uploadQueue;
+  private JobSpool spool;
+  private JobRunner runner;
+  private UploadJobs uploadJobs;
+  private UploadWorkers workers;
   private FileDesk files;
 
   Application(ScoutConfig config) {
@@ -47,6 +81,7 @@ final class Application implements CliContext, AutoCloseable {
             ? config.resource().memoryBudgetBytes()
             : MemoryBudget.defaultCapacity(Runtime.getRuntime().maxMemory());
     this.budget = new MemoryBudget(capacity, config.resource().maxMemoryBytes());
+    this.workLimit = WorkLimit.fixed(config.pentaract().maxConcurrentUploads());
   }
 
   ScoutConfig config() {
@@ -80,19 +115,93 @@ final class Application implements CliContext, AutoCloseable {
     return storage;
   }
 
+  synchronized FileCatalog catalog() {
+    if (catalog == null) {
+      catalog = new JdbcFileCatalog(database(), FileCodes.random(), clock);
+    }
+    return catalog;
+  }
+
+  synchronized JdbcUploadQueue uploadQueue() {
+    if (uploadQueue == null) {
+      uploadQueue =
+          new JdbcUploadQueue(database(), CodeRegistrar.catalog(catalog()), clock, config.queue());
+    }
+    return uploadQueue;
+  }
+
+  private synchronized JobRunner runner() {
+    if (runner == null) {
+      spool = new JobSpool(config.tempDir().resolve("queue"), clock);
+      runner =
+          new JobRunner(uploadQueue(), catalog(), storage(), spool,
+              RetryPolicy.withAttempts(config.queue().retryAttempts()), gate, workLimit, gc,
+              jobEvents, throughput, clock, System::nanoTime,
+              () -> ThreadLocalRandom.current().nextDouble());
+    }
+    return runner;
+  }
+
+  /** A worker pool over the queue: every due job of this node when {@code ids} is empty. */
+  private UploadWorkers workers(Set<Long> ids, Progress progress) {
+    JobRunner r = runner();
+    Duration lease = config.queue().lease();
+    Duration housekeeping = lease.compareTo(Duration.ofSeconds(10)) < 0 ? lease
+        : Duration.ofSeconds(10);
+    UploadWorkers.Settings settings =
+        new UploadWorkers.Settings(WorkerId.current(config.nodeId()),
+            config.pentaract().maxConcurrentUploads(), config.queue().pollInterval(), lease,
+            housekeeping, config.resource().streamingChunkSize(),
+            RetryPolicy.withAttempts(1).outageBackoff());
+    return new UploadWorkers(settings, uploadQueue(), uploadQueue(), spool, r, workLimit, budget,
+        underPressure, clock, ids, job -> progress);
+  }
+
+  private synchronized UploadJobs uploadJobs() {
+    if (uploadJobs == null) {
+      runner();
+      uploadJobs =
+          new UploadJobs(uploadQueue(), uploadQueue(), uploadQueue().limits(), spool, catalog(),
+              jobEvents, gate, this::workers, throughput,
+              config.pentaract().maxConcurrentUploads(), WATCH_INTERVAL, clock, config.nodeId(),
+              storage().name());
+    }
+    return uploadJobs;
+  }
+
   @Override
   public synchronized FileDesk files() {
     if (files == null) {
-      FileCatalog catalog = new JdbcFileCatalog(database(), FileCodes.random(), clock);
-      files =
-          new FileDesk(
-              catalog,
-              storage(),
-              Gate.open(),
-              WorkLimit.fixed(config.pentaract().maxConcurrentUploads()),
-              GcPolicy.none());
+      files = new FileDesk(catalog(), storage(), gate, workLimit, uploadJobs());
     }
     return files;
+  }
+
+  /** Starts the serve-wide worker pool; jobs submitted in this process wake it at once. */
+  private synchronized void startWorkers() {
+    if (workers == null) {
+      files();
+      workers = workers(Set.of(), Progress.NONE);
+      UploadWorkers w = workers;
+      jobEvents.subscribe(
+          new JobListener() {
+            @Override
+            public void enqueued(Job job) {
+              w.wake();
+            }
+          });
+      workers.start();
+    }
+  }
+
+  private void stopWorkers() {
+    UploadWorkers w;
+    synchronized (this) {
+      w = workers;
+    }
+    if (w != null) {
+      w.close();
+    }
   }
 
   @Override
@@ -112,6 +221,18 @@ final class Application implements CliContext, AutoCloseable {
     mem.put("per_operation_bytes", budget.perOperation());
     mem.put("in_use_bytes", budget.inUse());
     doc.put("memory_budget", mem);
+    QueueCounts counts = uploadJobs().counts();
+    Map<String, Object> queue = new LinkedHashMap<>();
+    queue.put("pending", counts.pending());
+    queue.put("running", counts.running());
+    queue.put("completed", counts.completed());
+    queue.put("failed", counts.failed());
+    queue.put("cancelled", counts.cancelled());
+    queue.put("oldest_pending",
+        counts.oldestPending() == null ? null : counts.oldestPending().toString());
+    queue.put("max_concurrent_uploads", config.pentaract().maxConcurrentUploads());
+    queue.put("upload_rate_bytes_per_second", Math.round(uploadJobs().bytesPerSecond()));
+    doc.put("queue", queue);
     return doc;
   }
 
@@ -130,7 +251,8 @@ final class Application implements CliContext, AutoCloseable {
     lifecycle
         .add("database", this::database, () -> {})
         .add("storage", this::startStorage, () -> {})
-        .add("file desk", this::files, () -> {});
+        .add("file desk", this::files, () -> {})
+        .add("upload workers", this::startWorkers, this::stopWorkers);
     Thread hook =
         Thread.ofPlatform()
             .name("scoutbot-shutdown")
