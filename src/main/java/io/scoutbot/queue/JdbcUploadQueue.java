@@ -366,10 +366,18 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
       ps.setLong(i++, n.ownerId());
       ps.setString(i++, n.source().kind());
       ps.setString(i++, n.source().ref());
-      setNullable(ps, i++, n.source().node());
+      if (n.source().node() == null) {
+        ps.setNull(i++, Types.VARCHAR);
+      } else {
+        ps.setString(i++, n.source().node());
+      }
       ps.setInt(i++, n.source() instanceof JobSource.LocalFile f && f.owned() ? 1 : 0);
       ps.setString(i++, n.name());
-      setNullable(ps, i++, n.size() < 0 ? null : n.size());
+      if (n.size() < 0) {
+        ps.setNull(i++, Types.BIGINT);
+      } else {
+        ps.setLong(i++, n.size());
+      }
       ps.setString(i++, n.destination());
       ps.setLong(i++, now);
       ps.setLong(i, now);
@@ -492,15 +500,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         case String s -> ps.setString(i + 1, s);
         default -> throw new IllegalArgumentException("unsupported parameter: " + args[i]);
       }
-    }
-  }
-
-  private static void setNullable(PreparedStatement ps, int i, Object value) throws SQLException {
-    switch (value) {
-      case null -> ps.setNull(i, Types.VARCHAR);
-      case Long l -> ps.setLong(i, l);
-      case String s -> ps.setString(i, s);
-      default -> throw new IllegalArgumentException("unsupported parameter: " + value);
     }
   }
 
