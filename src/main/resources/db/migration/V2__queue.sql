@@ -43,5 +43,8 @@ CREATE TABLE upload_job (
 );
 
 CREATE INDEX upload_job_due ON upload_job (state, next_attempt_at);
+-- Queue order over unfinished jobs only: a claim walks it from the oldest and stops at the first
+-- job it may take, however long the history of finished jobs grows.
+CREATE INDEX upload_job_queue ON upload_job (created_at, id) WHERE state IN ('pending', 'running');
 CREATE INDEX upload_job_owner ON upload_job (owner_id, state);
 CREATE UNIQUE INDEX upload_job_code ON upload_job (code);

@@ -117,7 +117,9 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     } catch (SQLException e) {
       throw failure("cannot record the upload of " + n.name(), e);
     }
-    Job job = find(id).orElseThrow();
+    Instant at = Instant.ofEpochMilli(now);
+    Job job = new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
+        JobState.PENDING, 0, 0, at, null, null, null, null, 0, 0, at, null, null);
     String code;
     try {
       code = registrar.register(job);
@@ -388,9 +390,13 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   /** Attaches {@code code} unless the job got one meanwhile; a losing registration is withdrawn. */
   private Job attachCode(Job job, String code) {
     int n = update("UPDATE upload_job SET code = ? WHERE id = ? AND code IS NULL", code, job.id());
-    if (n == 0) {
-      registrar.withdraw(code, "duplicate registration of upload job " + job.id());
+    if (n == 1) {
+      return new Job(job.id(), job.ownerId(), job.source(), job.name(), job.size(),
+          job.destination(), job.state(), job.attempts(), job.failures(), job.nextAttemptAt(),
+          job.lastError(), code, job.leaseOwner(), job.leaseUntil(), job.progressBytes(),
+          job.version(), job.createdAt(), job.startedAt(), job.finishedAt());
     }
+    registrar.withdraw(code, "duplicate registration of upload job " + job.id());
     return find(job.id()).orElseThrow();
   }
 
@@ -403,14 +409,19 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         new StringBuilder(
             "UPDATE upload_job SET state = 'running', attempts = attempts + 1, lease_owner = ?,"
                 + " lease_until = ?, started_at = ?, progress_bytes = 0, version = version + 1"
-                + " WHERE id = (SELECT j.id FROM upload_job j WHERE j.destination = ?"
-                + " AND (j.source_node IS NULL OR j.source_node = ?) AND j.code IS NOT NULL"
+                + " WHERE id = (SELECT j.id FROM upload_job j"
+                // repeats the partial index's condition so SQLite can use it to walk in order
+                + " WHERE j.state IN ('pending', 'running')"
                 + " AND ((j.state = 'pending' AND j.next_attempt_at <= ?)"
                 + " OR (j.state = 'running' AND j.lease_until < ?))"
-                + " AND (SELECT COUNT(*) FROM upload_job r WHERE r.owner_id = j.owner_id"
-                + " AND r.state = 'running' AND r.lease_until >= ?) < ?");
-    args.addAll(List.of(r.worker().toString(), nowMs + lease.toMillis(), nowMs, r.destination(),
-        r.node(), nowMs, nowMs, nowMs, maxRunningPerUser));
+                + " AND j.destination = ? AND (j.source_node IS NULL OR j.source_node = ?)"
+                + " AND j.code IS NOT NULL"
+                // users at their running limit, computed once per claim (running jobs are few)
+                + " AND j.owner_id NOT IN (SELECT r.owner_id FROM upload_job r"
+                + " WHERE r.state = 'running' AND r.lease_until >= ? GROUP BY r.owner_id"
+                + " HAVING COUNT(*) >= ?)");
+    args.addAll(List.of(r.worker().toString(), nowMs + lease.toMillis(), nowMs, nowMs, nowMs,
+        r.destination(), r.node(), nowMs, maxRunningPerUser));
     if (r.maxSize() < Long.MAX_VALUE) {
       sql.append(" AND (j.size <= ? OR j.created_at <= ?)");
       args.add(r.maxSize());
