@@ -11,15 +11,7 @@ JOBS="${QUEUE_BENCH_JOBS:-1000}"
 ROUNDS="${QUEUE_BENCH_ROUNDS:-5}"
 PG="${SCOUTBOT_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}"
 
-# the same JDK search as the launcher: JAVA_HOME, java on PATH, then /usr/lib/jvm, newest first
-java_bin=""
-for c in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" \
-    $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV); do
-  [ -x "$c" ] || continue
-  v="$("$c" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}' | cut -d. -f1)"
-  if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null; then java_bin="$c"; break; fi
-done
-[ -n "$java_bin" ] || { echo "needs Java 21 or newer" >&2; exit 2; }
+. bench/find-java.sh
 [ -f target/scoutbot.jar ] && [ -d target/test-classes ] || ./scoutbot build >/dev/null
 
 work="$(mktemp -d)"

@@ -232,6 +232,16 @@ final class Application implements CliContext, AutoCloseable {
         counts.oldestPending() == null ? null : counts.oldestPending().toString());
     queue.put("max_concurrent_uploads", config.pentaract().maxConcurrentUploads());
     queue.put("upload_rate_bytes_per_second", Math.round(uploadJobs().bytesPerSecond()));
+    UploadWorkers w;
+    synchronized (this) {
+      w = workers;
+    }
+    if (w != null) {
+      queue.put("running_here", w.inFlight());
+      queue.put("paused_for_outage_until",
+          w.pausedUntil().isAfter(clock.instant()) ? w.pausedUntil().toString() : null);
+      queue.put("unexpected_errors", w.unexpectedErrors());
+    }
     doc.put("queue", queue);
     return doc;
   }
