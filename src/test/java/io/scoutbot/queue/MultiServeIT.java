@@ -64,7 +64,7 @@ class MultiServeIT {
       assertThat(a.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(c.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
-      ServeCrashIT.assertExactlyOnce(ps, db, files);
+      ServeCrashIT.assertExactlyOnce(ps, db, files, List.of(victim.pid()));
       for (long id : orphaned) {
         assertThat(count(db, "SELECT attempts FROM upload_job WHERE id = " + id))
             .isGreaterThanOrEqualTo(2);
