@@ -58,6 +58,10 @@ final class ScoutProcesses implements AutoCloseable {
     Path log = work.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // settings from the developer's shell must not leak in (a DATABASE_URL would redirect the test)
+    pb.environment().keySet().removeIf(k -> k.startsWith("RESOURCE_") || k.startsWith("PENTARACT_")
+        || k.startsWith("QUEUE_") || k.equals("DATABASE_URL") || k.equals("DATA_DIR")
+        || k.equals("TMPFILE_PATH") || k.equals("NODE_ID"));
     pb.environment().putAll(env);
     Process p = pb.start();
     started.add(p);
