@@ -145,6 +145,12 @@ public final class JobRunner {
         target.upload(new UploadRequest(file.path(), ObjectKeys.of(job.code(), entry.get().name()),
             size, entry.get().mimeType(), progress));
     Duration took = Duration.ofNanos(nanos.getAsLong() - start);
+    if (catalog.find(job.ownerId(), job.code()).isEmpty()) {
+      // its owner deleted the file while it was uploading: do not bring it back
+      target.delete(stored.location());
+      throw new ScoutFailure(
+          "the file " + job.code() + " was deleted while it was uploading", Disposition.PERMANENT);
+    }
     catalog.transition(job.code(), FileStatus.COMPLETED, stored, null);
     if (!queue.settle(job, new Settlement.Completed(stored.size()))) {
       return lost(job);
@@ -167,7 +173,7 @@ public final class JobRunner {
         return lost(job);
       }
       boolean outage = ScoutFailure.dispositionOf(e).kind() == Disposition.Kind.UNAVAILABLE;
-      if (job.code() != null) {
+      if (catalogEntryExists(job)) {
         catalog.transition(job.code(), FileStatus.PENDING, null,
             "retrying at " + retry.at() + ": " + retry.error());
       }
@@ -188,7 +194,7 @@ public final class JobRunner {
     if (!queue.renew(job, job.progressBytes())) {
       return lost(job);
     }
-    if (job.code() != null) {
+    if (catalogEntryExists(job)) {
       catalog.transition(job.code(), FileStatus.FAILED, null, failed.error());
     }
     if (!queue.settle(job, failed)) {
@@ -208,7 +214,7 @@ public final class JobRunner {
       if (!queue.settle(job, new Settlement.Released())) {
         return lost(job);
       }
-      if (job.code() != null) {
+      if (catalogEntryExists(job)) {
         catalog.transition(job.code(), FileStatus.PENDING, null, null);
       }
       log.info("Job {} ({}) was interrupted; it goes back to the queue and runs again", job.id(),
@@ -217,6 +223,11 @@ public final class JobRunner {
     } finally {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the job's catalog entry is still there (its owner may have deleted it meanwhile). */
+  private boolean catalogEntryExists(Job job) {
+    return job.code() != null && catalog.find(job.ownerId(), job.code()).isPresent();
   }
 
   private static Result lost(Job job) {

@@ -176,6 +176,29 @@ class JobRunnerTest {
     assertThat(((JobSource.LocalFile) job.source()).path()).exists();
   }
 
+  @Test
+  void run_fileDeletedByItsOwnerWhileQueued_failsWithoutBringingTheEntryBack() throws Exception {
+    Job job = h.submit(1, "gone.bin", 10, true);
+    h.catalog.transition(job.code(), FileStatus.DELETED, null, null);
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.catalog.find(1, job.code())).isEmpty();
+    assertThat(h.storage.attempts).hasValue(0);
+    assertThat(((JobSource.LocalFile) job.source()).path()).doesNotExist();
+  }
+
+  @Test
+  void run_fileDeletedWhileUploading_removesTheStoredObject() throws Exception {
+    Job job = h.submit(1, "racing.bin", 10, true);
+    h.storage.during = () -> h.catalog.transition(job.code(), FileStatus.DELETED, null, null);
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.storage.objects).isEmpty();
+    assertThat(h.catalog.find(1, job.code())).isEmpty();
+  }
+
   private Job claim() {
     return h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
   }
