@@ -8,6 +8,19 @@ import io.scoutbot.config.ScoutConfig;
 import io.scoutbot.db.Database;
 import io.scoutbot.files.FileDesk;
 import io.scoutbot.health.HealthCheck;
+import io.scoutbot.queue.CodeRegistrar;
+import io.scoutbot.queue.JdbcUploadQueue;
+import io.scoutbot.queue.Job;
+import io.scoutbot.queue.JobEvents;
+import io.scoutbot.queue.JobListener;
+import io.scoutbot.queue.JobRunner;
+import io.scoutbot.queue.JobSpool;
+import io.scoutbot.queue.QueueCounts;
+import io.scoutbot.queue.RetryPolicy;
+import io.scoutbot.queue.Throughput;
+import io.scoutbot.queue.UploadJobs;
+import io.scoutbot.queue.UploadWorkers;
+import io.scoutbot.queue.WorkerId;
 import io.scoutbot.resource.AdaptiveWorkLimit;
 import io.scoutbot.resource.CoalescingGc;
 import io.scoutbot.resource.Gate;
@@ -17,13 +30,18 @@ import io.scoutbot.resource.ResourceProbe;
 import io.scoutbot.resource.ResourceSnapshot;
 import io.scoutbot.resource.Sleeper;
 import io.scoutbot.resource.ThrottleGate;
+import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
+import io.scoutbot.transfer.Progress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -43,13 +61,25 @@ final class Application implements CliContext, AutoCloseable {
   private static final int CALM_SAMPLES_PER_STEP = 3;
   /** How long a one-shot {@code status} waits for the monitor's second sample (its CPU figure). */
   private static final Duration STATUS_SAMPLE_WAIT = Duration.ofSeconds(2);
+  /** Upload rate assumed for estimates until real uploads have been observed. */
+  private static final double PRIOR_BYTES_PER_SECOND = 10 * 1024 * 1024;
+  /** How often a CLI waiting for its uploads re-reads jobs another process runs. */
+  private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
 
   private final ScoutConfig config;
   private final InstantSource clock = InstantSource.system();
   private final MemoryBudget budget;
   private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
+  private final JobEvents jobEvents = new JobEvents();
+  private final Throughput throughput = new Throughput(PRIOR_BYTES_PER_SECOND);
   private Database database;
   private StorageTarget storage;
+  private FileCatalog catalog;
+  private JdbcUploadQueue uploadQueue;
+  private JobSpool spool;
+  private JobRunner runner;
+  private UploadJobs uploadJobs;
+  private UploadWorkers workers;
   private FileDesk files;
   private ResourceProbe probe;
   private volatile ResourceMonitor monitor;
@@ -99,20 +129,105 @@ final class Application implements CliContext, AutoCloseable {
     return storage;
   }
 
+  synchronized FileCatalog catalog() {
+    if (catalog == null) {
+      catalog = new JdbcFileCatalog(database(), FileCodes.random(), clock);
+    }
+    return catalog;
+  }
+
+  synchronized JdbcUploadQueue uploadQueue() {
+    if (uploadQueue == null) {
+      uploadQueue =
+          new JdbcUploadQueue(database(), CodeRegistrar.catalog(catalog()), clock, config.queue());
+    }
+    return uploadQueue;
+  }
+
+  private synchronized JobRunner runner() {
+    if (runner == null) {
+      monitor();
+      spool = new JobSpool(config.tempDir().resolve("queue"), clock);
+      runner =
+          new JobRunner(uploadQueue(), catalog(), storage(), spool,
+              RetryPolicy.withAttempts(config.queue().retryAttempts()), gate(), workLimit, gc(),
+              jobEvents, throughput, clock, System::nanoTime,
+              () -> ThreadLocalRandom.current().nextDouble());
+    }
+    return runner;
+  }
+
+  /** A worker pool over the queue: every due job of this node when {@code ids} is empty. */
+  private UploadWorkers workers(Set<Long> ids, Progress progress) {
+    JobRunner r = runner();
+    Duration lease = config.queue().lease();
+    Duration housekeeping = lease.compareTo(Duration.ofSeconds(10)) < 0 ? lease
+        : Duration.ofSeconds(10);
+    UploadWorkers.Settings settings =
+        new UploadWorkers.Settings(WorkerId.current(config.nodeId()),
+            config.pentaract().maxConcurrentUploads(), config.queue().pollInterval(), lease,
+            housekeeping, config.resource().streamingChunkSize(),
+            RetryPolicy.withAttempts(1).outageBackoff());
+    ResourceMonitor m = monitor();
+    // host pressure orders the queue small-first; read from the latest sample, never sampled here
+    return new UploadWorkers(settings, uploadQueue(), uploadQueue(), spool, r, workLimit, budget,
+        m::throttled, clock, ids, job -> progress);
+  }
+
+  private synchronized UploadJobs uploadJobs() {
+    if (uploadJobs == null) {
+      runner();
+      uploadJobs =
+          new UploadJobs(uploadQueue(), uploadQueue(), uploadQueue().limits(), spool, catalog(),
+              jobEvents, gate(), this::workers, throughput,
+              config.pentaract().maxConcurrentUploads(), WATCH_INTERVAL, clock, config.nodeId(),
+              storage().name());
+    }
+    return uploadJobs;
+  }
+
   @Override
   public synchronized FileDesk files() {
     if (files == null) {
-      FileCatalog catalog = new JdbcFileCatalog(database(), FileCodes.random(), clock);
       monitor();
-      files =
-          new FileDesk(
-              catalog,
-              storage(),
-              config.resource().monitoringEnabled() ? this::awaitCapacity : Gate.open(),
-              workLimit,
-              gc());
+      files = new FileDesk(catalog(), storage(), gate(), workLimit, uploadJobs());
     }
     return files;
+  }
+
+  /** Starts the serve-wide worker pool; jobs submitted in this process wake it at once. */
+  private synchronized void startWorkers() {
+    if (workers == null) {
+      files();
+      workers = workers(Set.of(), Progress.NONE);
+      UploadWorkers w = workers;
+      jobEvents.subscribe(
+          new JobListener() {
+            @Override
+            public void enqueued(Job job) {
+              w.wake();
+            }
+          });
+      workers.start();
+    }
+  }
+
+  private void stopWorkers() {
+    UploadWorkers w;
+    synchronized (this) {
+      w = workers;
+    }
+    if (w != null) {
+      w.close();
+    }
+  }
+
+  /**
+   * The gate every heavy step passes: the throttle gate behind a lazy monitor start, or a gate that
+   * never waits when RESOURCE_MONITORING_ENABLED=false.
+   */
+  private Gate gate() {
+    return config.resource().monitoringEnabled() ? this::awaitCapacity : Gate.open();
   }
 
   /**
@@ -190,6 +305,28 @@ final class Application implements CliContext, AutoCloseable {
     Map<String, Object> st =
         health(target.name(), target instanceof HealthCheck h ? h : () -> HealthCheck.Health.up(""));
     doc.put("storage", st);
+    QueueCounts counts = uploadJobs().counts();
+    Map<String, Object> queue = new LinkedHashMap<>();
+    queue.put("pending", counts.pending());
+    queue.put("running", counts.running());
+    queue.put("completed", counts.completed());
+    queue.put("failed", counts.failed());
+    queue.put("cancelled", counts.cancelled());
+    queue.put("oldest_pending",
+        counts.oldestPending() == null ? null : counts.oldestPending().toString());
+    queue.put("max_concurrent_uploads", config.pentaract().maxConcurrentUploads());
+    queue.put("upload_rate_bytes_per_second", Math.round(uploadJobs().bytesPerSecond()));
+    UploadWorkers w;
+    synchronized (this) {
+      w = workers;
+    }
+    if (w != null) {
+      queue.put("running_here", w.inFlight());
+      queue.put("paused_for_outage_until",
+          w.pausedUntil().isAfter(clock.instant()) ? w.pausedUntil().toString() : null);
+      queue.put("unexpected_errors", w.unexpectedErrors());
+    }
+    doc.put("queue", queue);
     return doc;
   }
 
@@ -233,7 +370,8 @@ final class Application implements CliContext, AutoCloseable {
         .add("resource monitor", this::startMonitoring, this::stopMonitoring)
         .add("database", this::database, () -> {})
         .add("storage", this::startStorage, () -> {})
-        .add("file desk", this::files, () -> {});
+        .add("file desk", this::files, () -> {})
+        .add("upload workers", this::startWorkers, this::stopWorkers);
     Thread hook =
         Thread.ofPlatform()
             .name("scoutbot-shutdown")

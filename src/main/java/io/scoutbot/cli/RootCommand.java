@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       InfoCommand.class,
       DeleteCommand.class,
       StatsCommand.class,
+      QueueCommand.class,
       StatusCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -46,6 +46,10 @@ public final class ConfigLoader {
           "expected jdbc:sqlite:<file> or jdbc:postgresql://host:port/database");
     }
     String nodeId = r.text("NODE_ID", defaultNodeId(settings));
+    if (nodeId.contains("/") || nodeId.chars().anyMatch(Character::isWhitespace)) {
+      r.problem("NODE_ID", nodeId, "expected a host name: no '/' and no spaces");
+      nodeId = "localhost";
+    }
 
     ResourceConfig resource = resource(r);
     PentaractConfig pentaract = pentaract(r);
@@ -60,7 +64,10 @@ public final class ConfigLoader {
             r.intValue("QUEUE_MAX_JOBS_PER_USER", 50, 1, 100_000),
             r.integer("QUEUE_MAX_BYTES_PER_USER_MB", 20_480, 1, 1L << 30) * MIB,
             r.intValue("QUEUE_MAX_RUNNING_PER_USER", 2, 1, 1000),
-            r.interval("QUEUE_LEASE_SECONDS", 60, 86_400, "seconds", Duration.ofSeconds(1)));
+            r.interval("QUEUE_LEASE_SECONDS", 60, 86_400, "seconds", Duration.ofSeconds(1)),
+            r.intValue("QUEUE_RETRY_ATTEMPTS", 5, 1, 1000),
+            r.interval("QUEUE_POLL_SECONDS", 2, 3600, "seconds", Duration.ofSeconds(1)),
+            r.interval("QUEUE_AGING_SECONDS", 600, 604_800, "seconds", Duration.ofSeconds(1)));
     String level = r.text("LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
     if (!Set.of("trace", "debug", "info", "warn", "warning", "error", "off").contains(level)) {
       r.problem("LOG_LEVEL", level, "expected one of trace, debug, info, warn, error, off");

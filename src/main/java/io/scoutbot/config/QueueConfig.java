@@ -9,14 +9,31 @@ import java.time.Duration;
  * @param maxQueuedBytesPerUser most bytes of unfinished jobs one user may have
  * @param maxRunningPerUser most jobs of one user running at once
  * @param lease how long a claimed job stays with its worker without a heartbeat
+ * @param retryAttempts attempts a job gets for transient failures before it fails for good; outages
+ *     of the storage backend do not count
+ * @param pollInterval how often idle workers look for jobs submitted by other processes (jobs
+ *     submitted in-process wake them at once)
+ * @param aging under host pressure smaller jobs go first, but a job waiting this long goes first
+ *     whatever its size, so none starves
  */
 public record QueueConfig(
-    int maxQueuedJobsPerUser, long maxQueuedBytesPerUser, int maxRunningPerUser, Duration lease) {
+    int maxQueuedJobsPerUser,
+    long maxQueuedBytesPerUser,
+    int maxRunningPerUser,
+    Duration lease,
+    int retryAttempts,
+    Duration pollInterval,
+    Duration aging) {
 
   public QueueConfig {
     if (maxQueuedJobsPerUser < 1 || maxRunningPerUser < 1 || maxQueuedBytesPerUser < 1) {
       throw new IllegalArgumentException("queue limits must be at least 1");
     }
+    if (retryAttempts < 1) {
+      throw new IllegalArgumentException("retryAttempts must be at least 1: " + retryAttempts);
+    }
     ResourceConfig.positive("lease", lease);
+    ResourceConfig.positive("pollInterval", pollInterval);
+    ResourceConfig.positive("aging", aging);
   }
 }

@@ -4,34 +4,40 @@ import io.scoutbot.catalog.CatalogStats;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.FileStatus;
-import io.scoutbot.catalog.NewFile;
 import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.queue.Job;
+import io.scoutbot.queue.JobListener;
+import io.scoutbot.queue.JobState;
+import io.scoutbot.queue.QueueCounts;
+import io.scoutbot.queue.UploadJobs;
 import io.scoutbot.resource.Gate;
-import io.scoutbot.resource.GcPolicy;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.storage.ObjectKeys;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StorageTarget;
-import io.scoutbot.storage.StoredObject;
-import io.scoutbot.storage.UploadRequest;
 import io.scoutbot.transfer.Progress;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one entry point front ends use for a user's files. Thread-safe. Every heavy step passes the
- * governor's gate and work limit first; every failure is a {@link ScoutFailure} whose message can be
- * shown to the user as is.
+ * The one entry point front ends use for a user's files. Thread-safe. Every upload is a durable job
+ * of the upload queue (which passes the governor's gate and work limit and runs the GC-after-upload
+ * policy); downloads pass the gate and work limit here. Every failure is a {@link ScoutFailure}
+ * whose message can be shown to the user as is.
  */
 public final class FileDesk {
 
@@ -41,15 +47,19 @@ public final class FileDesk {
   private final StorageTarget target;
   private final Gate gate;
   private final WorkLimit workLimit;
-  private final GcPolicy gc;
+  private final UploadJobs jobs;
 
+  /**
+   * @param jobs the upload queue's side: every upload is a durable job, so nothing a user was told
+   *     is ever lost
+   */
   public FileDesk(
-      FileCatalog catalog, StorageTarget target, Gate gate, WorkLimit workLimit, GcPolicy gc) {
+      FileCatalog catalog, StorageTarget target, Gate gate, WorkLimit workLimit, UploadJobs jobs) {
     this.catalog = catalog;
     this.target = target;
     this.gate = gate;
     this.workLimit = workLimit;
-    this.gc = gc;
+    this.jobs = jobs;
   }
 
   /** The storage backend files go to. */
@@ -76,46 +86,126 @@ public final class FileDesk {
     }
   }
 
+  /** One file's upload: its job and stored entry, or why it could not be stored. */
+  public record Upload(Path file, Job job, StoredFile stored, String error) {
+    public boolean ok() {
+      return stored != null && stored.status() == FileStatus.COMPLETED;
+    }
+  }
+
   /**
-   * Stores {@code file} for {@code ownerId} under a new code and returns the completed entry. Blocks
-   * until the bytes are on the backend.
+   * Stores {@code files} for {@code ownerId} and returns once each is stored or has failed for good.
+   * Each file is checked first (exists, regular, readable); one that fails the check is reported
+   * and nothing is recorded for it. The others become queued jobs at once (each with its code), and
+   * run in this process — or in a running {@code serve} that claims them first — up to the
+   * concurrency limits, retrying transient failures and outages as the queue does.
+   *
+   * @param observer told about retries and outcomes as they happen (e.g. to print them)
+   * @return one entry per file, in the given order
+   */
+  public List<Upload> upload(long ownerId, List<Path> files, Progress progress,
+      JobListener observer) throws InterruptedException {
+    List<Upload> out = new ArrayList<>();
+    List<Job> queued = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        long size = storableSize(file);
+        Path abs = file.toAbsolutePath().normalize();
+        Job job = jobs.submit(ownerId, abs, cleanName(fileName(file)), size, false);
+        queued.add(job);
+        out.add(new Upload(file, job, null, null));
+      } catch (ScoutFailure e) {
+        out.add(new Upload(file, null, null, e.getMessage()));
+      }
+    }
+    if (queued.isEmpty()) {
+      return out;
+    }
+    Map<Long, Job> ended = new HashMap<>();
+    for (Job j : jobs.runToEnd(queued, progress, observer)) {
+      ended.put(j.id(), j);
+    }
+    List<Upload> result = new ArrayList<>();
+    for (Upload u : out) {
+      if (u.job() == null) {
+        result.add(u);
+        continue;
+      }
+      Job j = ended.get(u.job().id());
+      StoredFile f = catalog.find(ownerId, j.code()).orElse(null);
+      if (j.state() == JobState.COMPLETED && f != null) {
+        result.add(new Upload(u.file(), j, f, null));
+      } else {
+        result.add(new Upload(u.file(), j, f, j.lastError() == null ? "upload " + j.state().dbValue()
+            : j.lastError()));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Stores one file and returns its completed entry; blocks until stored.
    *
    * @param displayName the user's name for the file (e.g. a Telegram document's name); null takes
    *     the file's own name
+   * @throws ScoutFailure when it cannot be stored, with the reason
    */
   public StoredFile upload(long ownerId, Path file, String displayName, Progress progress)
       throws InterruptedException {
+    long size = storableSize(file);
+    Path abs = file.toAbsolutePath().normalize();
+    Job job =
+        jobs.submit(ownerId, abs, cleanName(displayName == null ? fileName(file) : displayName),
+            size, false);
+    Job end = jobs.runToEnd(List.of(job), progress, JobListener.NONE).getFirst();
+    if (end.state() != JobState.COMPLETED) {
+      throw new ScoutFailure(end.lastError() == null ? "upload " + end.state().dbValue()
+          : end.lastError(), Disposition.PERMANENT);
+    }
+    return catalog.find(ownerId, end.code()).orElseThrow();
+  }
+
+  /**
+   * Queues {@code file} for {@code ownerId} without waiting: it is copied into temp space first (the
+   * user may then delete or move the original), and a running {@code serve} uploads it.
+   *
+   * @return the queued job, with the file's code
+   * @throws ScoutFailure when the file is not storable or a queue limit is reached; nothing is
+   *     recorded then
+   */
+  public Job enqueue(long ownerId, Path file, String displayName) throws InterruptedException {
+    long size = storableSize(file);
+    Path abs = file.toAbsolutePath().normalize();
+    return jobs.submit(ownerId, abs,
+        cleanName(displayName == null ? fileName(file) : displayName), size, true);
+  }
+
+  /** The owner's jobs (every user's when empty): unfinished ones with estimates, then history. */
+  public List<UploadJobs.JobView> jobs(OptionalLong ownerId, int limit) {
+    return jobs.list(ownerId, limit);
+  }
+
+  /** Cancels the owner's pending upload job. */
+  public Job cancel(long ownerId, long jobId) {
+    return jobs.cancel(ownerId, jobId);
+  }
+
+  /** The queue's counts per state, for status. */
+  public QueueCounts queueCounts() {
+    return jobs.counts();
+  }
+
+  private static long storableSize(Path file) {
     requireStorable(file);
-    String name = displayName == null ? file.getFileName().toString() : displayName;
-    long size;
     try {
-      size = Files.size(file);
+      return Files.size(file);
     } catch (IOException e) {
       throw rejected(file + ": cannot read its size (" + e.getMessage() + ")");
     }
-    StoredFile entry =
-        catalog.register(new NewFile(ownerId, cleanName(name), size, MimeTypes.guess(name),
-            target.name(), FileStatus.PENDING));
-    try {
-      gate.awaitCapacity("upload " + entry.code());
-      try (WorkLimit.Slot slot = workLimit.acquire("upload " + entry.code())) {
-        catalog.transition(entry.code(), FileStatus.UPLOADING, null, null);
-        StoredObject stored =
-            target.upload(new UploadRequest(file, ObjectKeys.of(entry.code(), entry.name()), size,
-                entry.mimeType(), progress));
-        catalog.transition(entry.code(), FileStatus.COMPLETED, stored, null);
-        log.info("Stored {} as {} ({} bytes, {})", entry.name(), entry.code(), stored.size(),
-            target.name());
-      }
-    } catch (InterruptedException e) {
-      catalog.transition(entry.code(), FileStatus.FAILED, null, "cancelled");
-      throw e;
-    } catch (RuntimeException e) {
-      catalog.transition(entry.code(), FileStatus.FAILED, null, e.getMessage());
-      throw e;
-    }
-    gc.afterUpload(target.name());
-    return catalog.find(ownerId, entry.code()).orElseThrow();
+  }
+
+  private static String fileName(Path file) {
+    return file.getFileName() == null ? file.toString() : file.getFileName().toString();
   }
 
   /**

@@ -79,7 +79,7 @@ class ResourceGovernorIT {
             "Resource usage exceeded thresholds - throttling enabled",
             "Throttling upload ",
             "Resource usage still high after 3s, proceeding with upload ",
-            "Stored some.pdf as ");
+            "stored some.pdf as ");
     assertThat(r.millis()).isGreaterThanOrEqualTo(3000);
     JsonNode file = new ObjectMapper().readTree(r.out()).path("files").path(0);
     assertThat(file.path("status").asText()).isEqualTo("completed");

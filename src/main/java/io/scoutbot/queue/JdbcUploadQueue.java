@@ -1,0 +1,557 @@
+package io.scoutbot.queue;
+
+import io.scoutbot.config.QueueConfig;
+import io.scoutbot.db.Database;
+import io.scoutbot.db.Dialect;
+import io.scoutbot.retry.Disposition;
+import io.scoutbot.retry.ScoutFailure;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upload queue in the service's database, one table ({@code upload_job}, see {@code
+ * V2__queue.sql}) with the same SQL on SQLite and PostgreSQL except the claim's locking. Thread-safe
+ * and safe across processes: every method uses its own pooled connection and short transactions.
+ *
+ * <h2>Claiming</h2>
+ *
+ * One statement leases the best due job: {@code UPDATE upload_job SET state = 'running', … WHERE id
+ * = (SELECT … ORDER BY … LIMIT 1) RETURNING …}. On SQLite it runs under the database's single write
+ * lock, so the subquery's view (including the per-user running count) cannot change before the
+ * update. On PostgreSQL the subquery adds {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers
+ * take different rows without waiting for each other; the per-user running limit is then re-checked
+ * under a lock on the owner's {@code queue_owner} row, and a claim that would overshoot it is rolled
+ * back and retried for another user's job.
+ *
+ * <h2>Fencing</h2>
+ *
+ * Every claim increments {@code version}; renewals and settlements carry the version they claimed
+ * and only touch a row that is still running at that version. A worker that stalled past its lease
+ * therefore cannot overwrite the outcome of the worker that took the job over.
+ *
+ * <h2>Submitting</h2>
+ *
+ * The job row is inserted first, in a transaction that takes the next id from {@code
+ * queue_sequence} (which serialises submissions) and checks the user's limits; then its file is
+ * registered in the catalog and the code attached. A process that dies between the two leaves a job
+ * without a code; {@link #adoptUnregistered} registers it later, so it still runs.
+ */
+public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousekeeping {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcUploadQueue.class);
+
+  /** A claim rolled back for a user at the running limit is retried this often for other users. */
+  private static final int CLAIM_ROUNDS = 8;
+
+  private static final String COLUMNS =
+      "id, owner_id, source_kind, source_ref, source_node, source_owned, name, size, destination,"
+          + " state, attempts, failures, next_attempt_at, last_error, code, lease_owner,"
+          + " lease_until, progress_bytes, version, created_at, started_at, finished_at";
+
+  private final Database db;
+  private final CodeRegistrar registrar;
+  private final InstantSource clock;
+  private final QueueLimits limits;
+  private final int maxRunningPerUser;
+  private final Duration lease;
+  private final Duration aging;
+
+  public JdbcUploadQueue(
+      Database db, CodeRegistrar registrar, InstantSource clock, QueueConfig config) {
+    this.db = db;
+    this.registrar = registrar;
+    this.clock = clock;
+    this.limits = new QueueLimits(config.maxQueuedJobsPerUser(), config.maxQueuedBytesPerUser());
+    this.maxRunningPerUser = config.maxRunningPerUser();
+    this.lease = config.lease();
+    this.aging = config.aging();
+  }
+
+  /** The submission limits this queue enforces. */
+  public QueueLimits limits() {
+    return limits;
+  }
+
+  // ---------------------------------------------------------------- UploadQueue
+
+  @Override
+  public Job enqueue(NewJob n) {
+    long now = clock.millis();
+    long id;
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        id = nextId(c);
+        limits.check(usage(c, n.ownerId()), n.size());
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO queue_owner (owner_id, submitted) VALUES (?, 1) ON CONFLICT (owner_id)"
+                    + " DO UPDATE SET submitted = queue_owner.submitted + 1")) {
+          ps.setLong(1, n.ownerId());
+          ps.executeUpdate();
+        }
+        insert(c, id, n, now);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("cannot record the upload of " + n.name(), e);
+    }
+    Instant at = Instant.ofEpochMilli(now);
+    Job job = new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
+        JobState.PENDING, 0, 0, at, null, null, null, null, 0, 0, at, null, null);
+    String code;
+    try {
+      code = registrar.register(job);
+    } catch (RuntimeException e) {
+      update("UPDATE upload_job SET state = 'cancelled', finished_at = ?, last_error = ?"
+          + " WHERE id = ? AND code IS NULL", clock.millis(),
+          "could not register the file: " + e.getMessage(), id);
+      throw e;
+    }
+    return attachCode(job, code);
+  }
+
+  @Override
+  public Optional<Job> claim(ClaimRequest r) {
+    Instant now = clock.instant();
+    Set<Long> skipOwners = new HashSet<>();
+    for (int round = 0; round < CLAIM_ROUNDS; round++) {
+      try (Connection c = db.dataSource().getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          Job job = claimOne(c, r, now, skipOwners);
+          if (job != null && db.dialect() == Dialect.POSTGRESQL
+              && runningAfterLock(c, job.ownerId(), now) > maxRunningPerUser) {
+            // another process claimed a job of this user at the same moment: leave this one
+            c.rollback();
+            skipOwners.add(job.ownerId());
+            continue;
+          }
+          c.commit();
+          return Optional.ofNullable(job);
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw failure("cannot claim a job", e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean renew(Job claimed, long progressBytes) {
+    return update("UPDATE upload_job SET lease_until = ?, progress_bytes = ?"
+            + " WHERE id = ? AND version = ? AND state = 'running'",
+        clock.millis() + lease.toMillis(), progressBytes, claimed.id(), claimed.version()) == 1;
+  }
+
+  @Override
+  public boolean settle(Job claimed, Settlement s) {
+    long now = clock.millis();
+    String fence = " WHERE id = ? AND version = ? AND state = 'running'";
+    int n =
+        switch (s) {
+          case Settlement.Completed done ->
+              update("UPDATE upload_job SET state = 'completed', finished_at = ?, lease_until = NULL,"
+                      + " last_error = NULL, size = ?, progress_bytes = ?" + fence,
+                  now, done.size(), done.size(), claimed.id(), claimed.version());
+          case Settlement.Retry retry ->
+              update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?, last_error = ?,"
+                      + " failures = failures + ?, lease_owner = NULL, lease_until = NULL" + fence,
+                  retry.at().toEpochMilli(), retry.error(), retry.counted() ? 1 : 0, claimed.id(),
+                  claimed.version());
+          case Settlement.Failed failed ->
+              update("UPDATE upload_job SET state = 'failed', finished_at = ?, last_error = ?,"
+                      + " lease_until = NULL" + fence,
+                  now, failed.error(), claimed.id(), claimed.version());
+          case Settlement.Released released ->
+              update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?,"
+                      + " attempts = attempts - 1, lease_owner = NULL, lease_until = NULL" + fence,
+                  now, claimed.id(), claimed.version());
+        };
+    return n == 1;
+  }
+
+  // ---------------------------------------------------------------- JobBoard
+
+  @Override
+  public Optional<Job> find(long id) {
+    return query("SELECT " + COLUMNS + " FROM upload_job WHERE id = ?", id).stream().findFirst();
+  }
+
+  @Override
+  public List<Job> list(JobQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM upload_job WHERE state IN (");
+    List<Object> args = new ArrayList<>();
+    sql.append(q.states().stream().map(s -> "?").collect(Collectors.joining(", "))).append(')');
+    q.states().stream().sorted().forEach(s -> args.add(s.dbValue()));
+    if (q.owner().isPresent()) {
+      sql.append(" AND owner_id = ?");
+      args.add(q.owner().getAsLong());
+    }
+    sql.append(q.newestFinishedFirst()
+        ? " ORDER BY finished_at DESC, id DESC" : " ORDER BY created_at, id");
+    sql.append(" LIMIT ").append(q.limit());
+    return query(sql.toString(), args.toArray());
+  }
+
+  @Override
+  public Job cancel(long ownerId, long id) {
+    int n = update("UPDATE upload_job SET state = 'cancelled', finished_at = ?,"
+            + " last_error = 'cancelled by its owner' WHERE id = ? AND owner_id = ?"
+            + " AND state = 'pending'", clock.millis(), id, ownerId);
+    Optional<Job> job = find(id).filter(j -> j.ownerId() == ownerId);
+    if (n == 1) {
+      return job.orElseThrow();
+    }
+    if (job.isEmpty()) {
+      throw new ScoutFailure("no upload job " + id, Disposition.PERMANENT);
+    }
+    throw new ScoutFailure(
+        job.get().state() == JobState.RUNNING
+            ? "job " + id + " is uploading now and cannot be cancelled; delete the file once it is"
+                + " stored (scoutbot delete " + job.get().code() + ")"
+            : "job " + id + " is already " + job.get().state().dbValue(),
+        Disposition.PERMANENT);
+  }
+
+  @Override
+  public QueueUsage usage(long ownerId) {
+    try (Connection c = db.dataSource().getConnection()) {
+      return usage(c, ownerId);
+    } catch (SQLException e) {
+      throw failure("cannot read the queue", e);
+    }
+  }
+
+  @Override
+  public QueueCounts counts() {
+    long[] n = new long[JobState.values().length];
+    Instant oldest = null;
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT state, COUNT(*), MIN(created_at) FROM upload_job"
+                + " GROUP BY state");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        JobState s = JobState.fromDb(rs.getString(1));
+        n[s.ordinal()] = rs.getLong(2);
+        if (s == JobState.PENDING) {
+          oldest = Instant.ofEpochMilli(rs.getLong(3));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot count jobs", e);
+    }
+    return new QueueCounts(n[0], n[1], n[2], n[3], n[4], oldest);
+  }
+
+  // ---------------------------------------------------------------- QueueHousekeeping
+
+  @Override
+  public int releaseDeadLeases(String node) {
+    List<String> owners = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT DISTINCT lease_owner FROM upload_job"
+                + " WHERE state = 'running' AND lease_owner IS NOT NULL")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          owners.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read leases", e);
+    }
+    int released = 0;
+    long expired = clock.millis() - 1;
+    for (String owner : owners) {
+      if (WorkerId.parse(owner).map(w -> w.isDeadOn(node)).orElse(false)) {
+        int n = update("UPDATE upload_job SET lease_until = ? WHERE state = 'running'"
+            + " AND lease_owner = ?", expired, owner);
+        if (n > 0) {
+          log.info("Worker {} is gone; its {} running job(s) go back to the queue now", owner, n);
+        }
+        released += n;
+      }
+    }
+    return released;
+  }
+
+  @Override
+  public int adoptUnregistered(Duration grace) {
+    List<Job> orphans =
+        query("SELECT " + COLUMNS + " FROM upload_job WHERE code IS NULL AND state = 'pending'"
+            + " AND created_at < ?", clock.millis() - grace.toMillis());
+    for (Job job : orphans) {
+      Job adopted = attachCode(job, registrar.register(job));
+      log.info("Job {} ({}) was submitted by a process that stopped before registering it; it is"
+          + " registered now as {} and will be uploaded", job.id(), job.name(), adopted.code());
+    }
+    return orphans.size();
+  }
+
+  @Override
+  public Set<Path> liveOwnedFiles(String node) {
+    Set<Path> out = new LinkedHashSet<>();
+    for (Job j :
+        query("SELECT " + COLUMNS + " FROM upload_job WHERE source_kind = 'local_file'"
+            + " AND source_owned = 1 AND source_node = ? AND state IN ('pending', 'running')",
+            node)) {
+      if (j.source() instanceof JobSource.LocalFile f) {
+        out.add(f.path());
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private long nextId(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("UPDATE queue_sequence SET last_value = last_value + 1"
+                + " WHERE name = 'upload_job' RETURNING last_value");
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("queue_sequence has no row for upload_job; is V2__queue.sql applied?");
+      }
+      return rs.getLong(1);
+    }
+  }
+
+  private static QueueUsage usage(Connection c, long ownerId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN size > 0 THEN size ELSE 0 END),"
+            + " 0) FROM upload_job WHERE owner_id = ? AND state IN ('pending', 'running')")) {
+      ps.setLong(1, ownerId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new QueueUsage(rs.getLong(1), rs.getLong(2));
+      }
+    }
+  }
+
+  private static void insert(Connection c, long id, NewJob n, long now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO upload_job (id, owner_id, source_kind, source_ref, source_node,"
+                + " source_owned, name, size, destination, state, attempts, failures,"
+                + " next_attempt_at, progress_bytes, version, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?)")) {
+      int i = 1;
+      ps.setLong(i++, id);
+      ps.setLong(i++, n.ownerId());
+      ps.setString(i++, n.source().kind());
+      ps.setString(i++, n.source().ref());
+      if (n.source().node() == null) {
+        ps.setNull(i++, Types.VARCHAR);
+      } else {
+        ps.setString(i++, n.source().node());
+      }
+      ps.setInt(i++, n.source() instanceof JobSource.LocalFile f && f.owned() ? 1 : 0);
+      ps.setString(i++, n.name());
+      if (n.size() < 0) {
+        ps.setNull(i++, Types.BIGINT);
+      } else {
+        ps.setLong(i++, n.size());
+      }
+      ps.setString(i++, n.destination());
+      ps.setLong(i++, now);
+      ps.setLong(i, now);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Attaches {@code code} unless the job got one meanwhile; a losing registration is withdrawn. */
+  private Job attachCode(Job job, String code) {
+    int n = update("UPDATE upload_job SET code = ? WHERE id = ? AND code IS NULL", code, job.id());
+    if (n == 1) {
+      return new Job(job.id(), job.ownerId(), job.source(), job.name(), job.size(),
+          job.destination(), job.state(), job.attempts(), job.failures(), job.nextAttemptAt(),
+          job.lastError(), code, job.leaseOwner(), job.leaseUntil(), job.progressBytes(),
+          job.version(), job.createdAt(), job.startedAt(), job.finishedAt());
+    }
+    registrar.withdraw(code, "duplicate registration of upload job " + job.id());
+    return find(job.id()).orElseThrow();
+  }
+
+  private Job claimOne(Connection c, ClaimRequest r, Instant now, Set<Long> skipOwners)
+      throws SQLException {
+    long nowMs = now.toEpochMilli();
+    long agedBefore = nowMs - aging.toMillis();
+    List<Object> args = new ArrayList<>();
+    StringBuilder sql =
+        new StringBuilder(
+            "UPDATE upload_job SET state = 'running', attempts = attempts + 1, lease_owner = ?,"
+                + " lease_until = ?, started_at = ?, progress_bytes = 0, version = version + 1"
+                + " WHERE id = (SELECT j.id FROM upload_job j"
+                // repeats the partial index's condition so SQLite can use it to walk in order
+                + " WHERE j.state IN ('pending', 'running')"
+                + " AND ((j.state = 'pending' AND j.next_attempt_at <= ?)"
+                + " OR (j.state = 'running' AND j.lease_until < ?))"
+                + " AND j.destination = ? AND (j.source_node IS NULL OR j.source_node = ?)"
+                + " AND j.code IS NOT NULL"
+                // users at their running limit, computed once per claim (running jobs are few)
+                + " AND j.owner_id NOT IN (SELECT r.owner_id FROM upload_job r"
+                + " WHERE r.state = 'running' AND r.lease_until >= ? GROUP BY r.owner_id"
+                + " HAVING COUNT(*) >= ?)");
+    args.addAll(List.of(r.worker().toString(), nowMs + lease.toMillis(), nowMs, nowMs, nowMs,
+        r.destination(), r.node(), nowMs, maxRunningPerUser));
+    if (r.maxSize() < Long.MAX_VALUE) {
+      sql.append(" AND (j.size <= ? OR j.created_at <= ?)");
+      args.add(r.maxSize());
+      args.add(agedBefore);
+    }
+    if (!r.onlyIds().isEmpty()) {
+      sql.append(" AND j.id IN (").append(placeholders(r.onlyIds().size())).append(')');
+      args.addAll(r.onlyIds());
+    }
+    if (!skipOwners.isEmpty()) {
+      sql.append(" AND j.owner_id NOT IN (").append(placeholders(skipOwners.size())).append(')');
+      args.addAll(skipOwners);
+    }
+    if (r.smallFirst()) {
+      // jobs past the aging limit first (oldest first), then the rest smallest first
+      sql.append(" ORDER BY CASE WHEN j.created_at <= ? THEN 0 ELSE 1 END,"
+          + " CASE WHEN j.created_at <= ? THEN 0 ELSE j.size END NULLS LAST, j.created_at, j.id");
+      args.add(agedBefore);
+      args.add(agedBefore);
+    } else {
+      sql.append(" ORDER BY j.created_at, j.id");
+    }
+    sql.append(" LIMIT 1");
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      sql.append(" FOR UPDATE SKIP LOCKED");
+    }
+    sql.append(") RETURNING ").append(COLUMNS);
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      bind(ps, args.toArray());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? row(rs) : null;
+      }
+    }
+  }
+
+  /** PostgreSQL: the owner's running jobs, counted under a lock on the owner's row. */
+  private static int runningAfterLock(Connection c, long ownerId, Instant now)
+      throws SQLException {
+    try (PreparedStatement lock =
+        c.prepareStatement("SELECT owner_id FROM queue_owner WHERE owner_id = ? FOR UPDATE")) {
+      lock.setLong(1, ownerId);
+      lock.executeQuery().close();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT COUNT(*) FROM upload_job WHERE owner_id = ?"
+            + " AND state = 'running' AND lease_until >= ?")) {
+      ps.setLong(1, ownerId);
+      ps.setLong(2, now.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private List<Job> query(String sql, Object... args) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Job> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(row(rs));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read the queue", e);
+    }
+  }
+
+  private int update(String sql, Object... args) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("cannot update the queue", e);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case Long l -> ps.setLong(i + 1, l);
+        case Integer n -> ps.setInt(i + 1, n);
+        case String s -> ps.setString(i + 1, s);
+        default -> throw new IllegalArgumentException("unsupported parameter: " + args[i]);
+      }
+    }
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  private static Job row(ResultSet rs) throws SQLException {
+    long size = rs.getLong("size");
+    boolean sizeKnown = !rs.wasNull();
+    return new Job(
+        rs.getLong("id"),
+        rs.getLong("owner_id"),
+        JobSource.of(rs.getString("source_kind"), rs.getString("source_ref"),
+            rs.getString("source_node"), rs.getInt("source_owned") == 1),
+        rs.getString("name"),
+        sizeKnown ? size : -1,
+        rs.getString("destination"),
+        JobState.fromDb(rs.getString("state")),
+        rs.getInt("attempts"),
+        rs.getInt("failures"),
+        Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+        rs.getString("last_error"),
+        rs.getString("code"),
+        rs.getString("lease_owner"),
+        instant(rs, "lease_until"),
+        rs.getLong("progress_bytes"),
+        rs.getLong("version"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static ScoutFailure failure(String what, SQLException e) {
+    return new ScoutFailure(
+        "database error: " + what + " (" + e.getMessage() + "); the operation can be retried",
+        Disposition.RETRY, e);
+  }
+}

@@ -1,0 +1,54 @@
+package io.scoutbot.queue;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One upload job as read from the queue. Immutable: a snapshot; re-read it to see later changes.
+ *
+ * @param size bytes when known, else -1
+ * @param attempts how many times a worker started it
+ * @param failures transient failures so far, counted against the retry limit (outages are not)
+ * @param nextAttemptAt when a pending job is due
+ * @param code its catalog entry; null only in the instant between submission and registration
+ * @param leaseOwner the worker holding a running job ({@link WorkerId} text), else null
+ * @param leaseUntil when a running job's lease ends unless renewed, else null
+ * @param progressBytes bytes sent in the current attempt, as of the last heartbeat
+ * @param version increases with every claim; a worker's updates carry the version it claimed, so
+ *     one that lost its lease cannot overwrite its successor's work
+ */
+public record Job(
+    long id,
+    long ownerId,
+    JobSource source,
+    String name,
+    long size,
+    String destination,
+    JobState state,
+    int attempts,
+    int failures,
+    Instant nextAttemptAt,
+    String lastError,
+    String code,
+    String leaseOwner,
+    Instant leaseUntil,
+    long progressBytes,
+    long version,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  public Job {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(destination, "destination");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** The size in bytes, or 0 when unknown: what counts against a user's queued bytes. */
+  public long knownSize() {
+    return Math.max(size, 0);
+  }
+}

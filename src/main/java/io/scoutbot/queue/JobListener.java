@@ -1,0 +1,31 @@
+package io.scoutbot.queue;
+
+import io.scoutbot.catalog.StoredFile;
+import java.time.Instant;
+
+/**
+ * Told what happens to jobs run in this process, after the job row is updated, so the bot, the CLI
+ * and the status page can tell the user the truth. Called on worker threads: implementations must
+ * return quickly and must not block; a listener that throws is logged and ignored. Processes that
+ * only observe (another process runs the job) read the job row instead.
+ */
+public interface JobListener {
+
+  /** A listener that ignores everything. */
+  JobListener NONE = new JobListener() {};
+
+  /** The job was recorded and is waiting for a worker. */
+  default void enqueued(Job job) {}
+
+  /** A worker started an attempt. */
+  default void started(Job job) {}
+
+  /** The file is stored; {@code file} is its completed catalog entry, code included. */
+  default void completed(Job job, StoredFile file) {}
+
+  /** The job gave up for good; {@code reason} is written for the user. */
+  default void failed(Job job, String reason) {}
+
+  /** The attempt failed transiently; the job runs again at {@code nextAttempt}. */
+  default void retrying(Job job, Instant nextAttempt, String reason) {}
+}

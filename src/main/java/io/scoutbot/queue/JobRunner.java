@@ -1,0 +1,266 @@
+package io.scoutbot.queue;
+
+import io.scoutbot.catalog.FileCatalog;
+import io.scoutbot.catalog.FileStatus;
+import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.resource.Gate;
+import io.scoutbot.resource.GcPolicy;
+import io.scoutbot.resource.WorkLimit;
+import io.scoutbot.retry.Disposition;
+import io.scoutbot.retry.ScoutFailure;
+import io.scoutbot.storage.ObjectKeys;
+import io.scoutbot.storage.StorageTarget;
+import io.scoutbot.storage.StoredObject;
+import io.scoutbot.storage.UploadRequest;
+import io.scoutbot.transfer.Progress;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed job to an outcome on the calling thread: waits at the governor's gate and for a
+ * work slot, uploads the file under its code, keeps the catalog entry in step (uploading, then
+ * completed or failed), settles the job, releases an owned temp file, and publishes the outcome.
+ * Thread-safe: holds no per-job state, so several worker threads share one runner.
+ *
+ * <p>Order matters for crash safety. On success the catalog entry is completed before the job is:
+ * a crash between the two leaves a running job whose lease expires, and its rerun stores the same
+ * key again (uploads are idempotent) and completes both. A worker that finds its lease lost records
+ * nothing but an already-true completion, so the worker that took over decides the outcome.
+ */
+public final class JobRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+  /** The operation name the governor's gate logs while this work waits. */
+  public static final String OPERATION = "upload queue processing";
+
+  /** What a run came to, for the dispatcher. */
+  public enum Result {
+    COMPLETED,
+    /** Back to pending after a transient failure. */
+    RETRYING,
+    /** Back to pending because the storage backend is down as a whole. */
+    UNAVAILABLE,
+    FAILED,
+    /** Interrupted unfinished (shutdown); due again at once. */
+    RELEASED,
+    /** The lease was lost to another worker; this run's outcome was discarded. */
+    LOST
+  }
+
+  private final UploadQueue queue;
+  private final FileCatalog catalog;
+  private final StorageTarget target;
+  private final JobSpool spool;
+  private final RetryPolicy policy;
+  private final Gate gate;
+  private final WorkLimit workLimit;
+  private final GcPolicy gc;
+  private final JobListener listener;
+  private final Throughput throughput;
+  private final InstantSource clock;
+  private final LongSupplier nanos;
+  private final DoubleSupplier random;
+
+  public JobRunner(
+      UploadQueue queue,
+      FileCatalog catalog,
+      StorageTarget target,
+      JobSpool spool,
+      RetryPolicy policy,
+      Gate gate,
+      WorkLimit workLimit,
+      GcPolicy gc,
+      JobListener listener,
+      Throughput throughput,
+      InstantSource clock,
+      LongSupplier nanos,
+      DoubleSupplier random) {
+    this.queue = queue;
+    this.catalog = catalog;
+    this.target = target;
+    this.spool = spool;
+    this.policy = policy;
+    this.gate = gate;
+    this.workLimit = workLimit;
+    this.gc = gc;
+    this.listener = listener;
+    this.throughput = throughput;
+    this.clock = clock;
+    this.nanos = nanos;
+    this.random = random;
+  }
+
+  /** The backend this runner stores to; it claims only jobs destined for it. */
+  public String destination() {
+    return target.name();
+  }
+
+  /**
+   * Runs {@code job}, which this worker has just claimed, to an outcome.
+   *
+   * @param progress told about every chunk sent (the lease keeper's counter, a CLI progress line)
+   * @throws ScoutFailure only when even recording the outcome failed (the database is down); the job
+   *     stays leased and runs again once its lease expires
+   */
+  public Result run(Job job, Progress progress) {
+    try {
+      gate.awaitCapacity(OPERATION);
+      try (WorkLimit.Slot slot = workLimit.acquire("upload job " + job.id())) {
+        return attempt(job, progress);
+      }
+    } catch (InterruptedException e) {
+      return release(job);
+    } catch (RuntimeException e) {
+      if (interrupted(e)) {
+        return release(job);
+      }
+      return failed(job, e);
+    }
+  }
+
+  private Result attempt(Job job, Progress progress) {
+    if (!(job.source() instanceof JobSource.LocalFile file)) {
+      throw new ScoutFailure(
+          "no fetcher for " + job.source().kind() + " sources yet; this job cannot run",
+          Disposition.PERMANENT);
+    }
+    Optional<StoredFile> entry = catalog.find(job.ownerId(), job.code());
+    if (entry.isEmpty()) {
+      throw new ScoutFailure(
+          "the file " + job.code() + " was deleted before it was uploaded", Disposition.PERMANENT);
+    }
+    catalog.transition(job.code(), FileStatus.UPLOADING, null, null);
+    listener.started(job);
+    long size = job.size() >= 0 ? job.size() : fileSize(file);
+    long start = nanos.getAsLong();
+    StoredObject stored =
+        target.upload(new UploadRequest(file.path(), ObjectKeys.of(job.code(), entry.get().name()),
+            size, entry.get().mimeType(), progress));
+    Duration took = Duration.ofNanos(nanos.getAsLong() - start);
+    if (catalog.find(job.ownerId(), job.code()).isEmpty()) {
+      // its owner deleted the file while it was uploading: do not bring it back
+      target.delete(stored.location());
+      throw new ScoutFailure(
+          "the file " + job.code() + " was deleted while it was uploading", Disposition.PERMANENT);
+    }
+    catalog.transition(job.code(), FileStatus.COMPLETED, stored, null);
+    if (!queue.settle(job, new Settlement.Completed(stored.size()))) {
+      return lost(job);
+    }
+    spool.release(job);
+    throughput.observe(stored.size(), took);
+    gc.afterUpload("queue");
+    log.info("Upload completed: job {} stored {} as {} ({} bytes in {} ms, {})", job.id(),
+        job.name(), job.code(), stored.size(), took.toMillis(), target.name());
+    StoredFile done = catalog.find(job.ownerId(), job.code()).orElse(entry.get());
+    listener.completed(job, done);
+    return Result.COMPLETED;
+  }
+
+  private Result failed(Job job, RuntimeException e) {
+    Instant now = clock.instant();
+    Settlement s = policy.decide(job, e, now, random);
+    if (s instanceof Settlement.Retry retry) {
+      if (!queue.settle(job, retry)) {
+        return lost(job);
+      }
+      boolean outage = ScoutFailure.dispositionOf(e).kind() == Disposition.Kind.UNAVAILABLE;
+      if (catalogEntryExists(job)) {
+        catalog.transition(job.code(), FileStatus.PENDING, null,
+            "retrying at " + retry.at() + ": " + retry.error());
+      }
+      if (outage) {
+        log.warn("Job {} ({}): storage unavailable ({}); it stays queued with its file and is"
+            + " retried at {} - an outage loses nothing", job.id(), job.name(), retry.error(),
+            retry.at());
+      } else {
+        log.warn("Job {} ({}) failed, attempt {} of {} ({}); retrying at {}", job.id(), job.name(),
+            job.failures() + 1, policy.maxAttempts(), retry.error(), retry.at());
+      }
+      listener.retrying(job, retry.at(), retry.error());
+      return outage ? Result.UNAVAILABLE : Result.RETRYING;
+    }
+    Settlement.Failed failed = (Settlement.Failed) s;
+    // check the lease before touching the catalog, so a worker that lost the job does not
+    // overwrite what its successor records
+    if (!queue.renew(job, job.progressBytes())) {
+      return lost(job);
+    }
+    if (catalogEntryExists(job)) {
+      catalog.transition(job.code(), FileStatus.FAILED, null, failed.error());
+    }
+    if (!queue.settle(job, failed)) {
+      return lost(job);
+    }
+    spool.release(job);
+    log.warn("Upload failed: job {} ({}): {}; nothing was stored{}", job.id(), job.name(),
+        failed.error(), ownedFile(job) ? " and its temp file was removed" : "");
+    listener.failed(job, failed.error());
+    return Result.FAILED;
+  }
+
+  private Result release(Job job) {
+    // clear the flag so the pool hands out a connection, and set it again afterwards
+    Thread.interrupted();
+    try {
+      if (!queue.settle(job, new Settlement.Released())) {
+        return lost(job);
+      }
+      if (catalogEntryExists(job)) {
+        catalog.transition(job.code(), FileStatus.PENDING, null, null);
+      }
+      log.info("Job {} ({}) was interrupted; it goes back to the queue and runs again", job.id(),
+          job.name());
+      return Result.RELEASED;
+    } finally {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the job's catalog entry is still there (its owner may have deleted it meanwhile). */
+  private boolean catalogEntryExists(Job job) {
+    return job.code() != null && catalog.find(job.ownerId(), job.code()).isPresent();
+  }
+
+  private static Result lost(Job job) {
+    log.warn("Job {} ({}) was taken over by another worker after this one's lease expired; this"
+        + " worker's result is discarded (uploads are idempotent, so nothing is duplicated)",
+        job.id(), job.name());
+    return Result.LOST;
+  }
+
+  private static boolean ownedFile(Job job) {
+    return job.source() instanceof JobSource.LocalFile f && f.owned();
+  }
+
+  private static long fileSize(JobSource.LocalFile file) {
+    try {
+      return java.nio.file.Files.size(file.path());
+    } catch (java.io.IOException e) {
+      throw new ScoutFailure(
+          "cannot read " + file.path() + ": " + e.getMessage(), Disposition.PERMANENT, e);
+    }
+  }
+
+  /** Whether {@code e} is the upload noticing an interrupt (shutdown or a lost lease). */
+  private static boolean interrupted(Throwable e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // not InterruptedIOException in general: a socket timeout is one, and it is a real failure
+      if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,102 @@
+package io.scoutbot.queue;
+
+import io.scoutbot.transfer.Progress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the leases of the jobs this process runs alive: {@link #beat()} renews each one and records
+ * its progress; a job whose lease was lost (it expired, and another worker took it) has its thread
+ * interrupted so it stops sending bytes nobody will record. Thread-safe; {@code beat} runs on the
+ * heartbeat thread, {@code hold} and closing on worker threads.
+ */
+final class LeaseKeeper {
+
+  private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+  private final UploadQueue queue;
+  private final Map<Long, Held> held = new ConcurrentHashMap<>();
+
+  LeaseKeeper(UploadQueue queue) {
+    this.queue = queue;
+  }
+
+  /** Starts renewing {@code job}'s lease for {@code runner}, until the returned hold is closed. */
+  Held hold(Job job, Thread runner) {
+    Held h = new Held(job, runner);
+    held.put(job.id(), h);
+    return h;
+  }
+
+  int size() {
+    return held.size();
+  }
+
+  /** Renews every held lease once. */
+  void beat() {
+    for (Held h : held.values()) {
+      if (h.closed.get()) {
+        continue;
+      }
+      boolean kept;
+      try {
+        kept = queue.renew(h.job, h.progress.get());
+      } catch (RuntimeException e) {
+        // the database is unreachable: try again at the next beat; if it stays away longer than
+        // the lease, another worker may take the job and this one's result is discarded
+        log.warn("Cannot renew the lease of job {} ({}); retrying at the next heartbeat",
+            h.job.id(), e.getMessage());
+        continue;
+      }
+      if (!kept) {
+        h.lose();
+      }
+    }
+  }
+
+  /** One held lease and the bytes its attempt has sent. */
+  final class Held implements AutoCloseable {
+    private final Job job;
+    private final Thread runner;
+    private final AtomicLong progress = new AtomicLong();
+    private final AtomicBoolean lost = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Held(Job job, Thread runner) {
+      this.job = job;
+      this.runner = runner;
+    }
+
+    /** Counts progress for heartbeats, then passes it on. */
+    Progress progress(Progress next) {
+      return bytes -> {
+        progress.addAndGet(bytes);
+        next.advance(bytes);
+      };
+    }
+
+    boolean lost() {
+      return lost.get();
+    }
+
+    // synchronized with close(), so a late heartbeat never interrupts the thread's next job
+    private synchronized void lose() {
+      if (!closed.get() && lost.compareAndSet(false, true)) {
+        log.warn("Job {} lost its lease (it expired and another worker took it); stopping this"
+            + " worker's attempt", job.id());
+        runner.interrupt();
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed.compareAndSet(false, true)) {
+        held.remove(job.id(), this);
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.scoutbot.queue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Repairs after crashes, run by workers at start and then periodically. Thread-safe; safe to run in
+ * several processes at once.
+ */
+public interface QueueHousekeeping {
+
+  /**
+   * Expires at once the leases held by workers of {@code node} whose process is gone, so their jobs
+   * are claimed again now instead of when the lease would have run out.
+   *
+   * @return the number of jobs released
+   */
+  int releaseDeadLeases(String node);
+
+  /**
+   * Registers catalog codes for jobs submitted more than {@code grace} ago by a process that died
+   * before it could register them, so they run like any other job.
+   *
+   * @return the number of jobs adopted
+   */
+  int adoptUnregistered(Duration grace);
+
+  /** The files jobs of {@code node} still own (pending or running jobs with an owned local file). */
+  Set<Path> liveOwnedFiles(String node);
+}

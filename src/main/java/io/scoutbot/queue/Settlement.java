@@ -1,0 +1,33 @@
+package io.scoutbot.queue;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** How a claimed job ended, as recorded by {@link UploadQueue#settle}. Immutable. */
+public sealed interface Settlement {
+
+  /** Stored; {@code size} is what the backend stored. */
+  record Completed(long size) implements Settlement {}
+
+  /**
+   * Back to pending until {@code at}.
+   *
+   * @param counted whether this failure counts against the retry limit (outages do not)
+   */
+  record Retry(Instant at, String error, boolean counted) implements Settlement {
+    public Retry {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(error, "error");
+    }
+  }
+
+  /** Given up for good. */
+  record Failed(String error) implements Settlement {
+    public Failed {
+      Objects.requireNonNull(error, "error");
+    }
+  }
+
+  /** Interrupted unfinished (shutdown): due again at once, and the attempt does not count. */
+  record Released() implements Settlement {}
+}

@@ -1,0 +1,373 @@
+package io.scoutbot.queue;
+
+import io.scoutbot.resource.MemoryBudget;
+import io.scoutbot.resource.WorkLimit;
+import io.scoutbot.retry.Backoff;
+import io.scoutbot.transfer.Progress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker pool: claims due jobs and runs them, up to {@code maxConcurrent} at once and never more
+ * than the governor's work limit allows. Thread-safe.
+ *
+ * <h2>Threads</h2>
+ *
+ * {@code scoutbot-queue-dispatch} claims jobs while there is a free slot and hands each to an
+ * {@code scoutbot-upload-N} thread; when nothing is due it waits until a job is submitted in this
+ * process ({@link #wake()}), a slot frees up, or the poll interval passes (for jobs other processes
+ * submit). There is no pause between jobs. {@code scoutbot-queue-heartbeat} renews the leases of
+ * running jobs and, now and then, repairs after crashes: leases of dead processes of this node are
+ * released, jobs a dead submitter never registered are adopted, and orphaned temp files removed.
+ *
+ * <h2>Choosing the next job</h2>
+ *
+ * First come, first served; while the host is under pressure ({@code underPressure}), or the memory
+ * budget cannot grant a full streaming buffer, smaller jobs go first, and with the budget short only
+ * jobs that fit into what is free (a job older than the aging limit goes first whatever its size).
+ *
+ * <h2>Outages</h2>
+ *
+ * When a job finds the storage backend unavailable, the pool stops claiming for a backoff that grows
+ * with every consecutive outage report (capped), then probes with one job; the first success ends
+ * the pause and the backlog drains. Jobs keep their files and lose nothing meanwhile.
+ */
+public final class UploadWorkers implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(UploadWorkers.class);
+
+  /**
+   * How the pool runs. Immutable.
+   *
+   * @param worker this process's worker id; its node decides which local-file jobs it may run
+   * @param maxConcurrent most jobs running at once (PENTARACT_MAX_CONCURRENT_UPLOADS)
+   * @param pollInterval how often an idle pool looks for jobs of other processes
+   * @param lease the lease length; heartbeats come at a third of it (at most every 5 s)
+   * @param housekeeping how often to repair after crashes (dead leases, unregistered jobs)
+   * @param chunkBytes one streaming buffer: a job needs at least this much of the memory budget to
+   *     run at full speed
+   * @param outageBackoff how long to stop claiming after the backend was found unavailable
+   */
+  public record Settings(
+      WorkerId worker,
+      int maxConcurrent,
+      Duration pollInterval,
+      Duration lease,
+      Duration housekeeping,
+      long chunkBytes,
+      Backoff outageBackoff) {
+
+    public Settings {
+      Objects.requireNonNull(worker, "worker");
+      Objects.requireNonNull(outageBackoff, "outageBackoff");
+      if (maxConcurrent < 1) {
+        throw new IllegalArgumentException("maxConcurrent must be at least 1: " + maxConcurrent);
+      }
+    }
+
+    Duration heartbeat() {
+      Duration third = lease.dividedBy(3);
+      Duration cap = Duration.ofSeconds(5);
+      return third.compareTo(cap) > 0 ? cap : third;
+    }
+  }
+
+  private final Settings settings;
+  private final UploadQueue queue;
+  private final QueueHousekeeping housekeeping;
+  private final JobSpool spool;
+  private final JobRunner runner;
+  private final WorkLimit workLimit;
+  private final MemoryBudget budget;
+  private final BooleanSupplier underPressure;
+  private final InstantSource clock;
+  private final Function<Job, Progress> progressFor;
+  private final ClaimRequest base;
+  private final LeaseKeeper leases;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private boolean woken;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong unexpectedErrors = new AtomicLong();
+  private volatile Instant pausedUntil = Instant.MIN;
+  private int outageStreak;
+  private Instant nextHousekeeping = Instant.MIN;
+  private Instant nextSweep = Instant.MIN;
+
+  private volatile boolean stopped;
+  private Thread dispatcher;
+  private Thread heartbeat;
+  private ExecutorService uploads;
+
+  /**
+   * @param onlyIds run only these jobs (a CLI running its own submissions), or any when empty
+   * @param progressFor where each job's progress goes besides its heartbeat
+   */
+  public UploadWorkers(
+      Settings settings,
+      UploadQueue queue,
+      QueueHousekeeping housekeeping,
+      JobSpool spool,
+      JobRunner runner,
+      WorkLimit workLimit,
+      MemoryBudget budget,
+      BooleanSupplier underPressure,
+      InstantSource clock,
+      Set<Long> onlyIds,
+      Function<Job, Progress> progressFor) {
+    this.settings = settings;
+    this.queue = queue;
+    this.housekeeping = housekeeping;
+    this.spool = spool;
+    this.runner = runner;
+    this.workLimit = workLimit;
+    this.budget = budget;
+    this.underPressure = underPressure;
+    this.clock = clock;
+    this.progressFor = progressFor;
+    this.base = ClaimRequest.any(settings.worker(), runner.destination()).withOnlyIds(onlyIds);
+    this.leases = new LeaseKeeper(queue);
+  }
+
+  /** Repairs after crashes once, then starts the dispatcher and heartbeat threads. */
+  public synchronized void start() {
+    if (dispatcher != null) {
+      return;
+    }
+    housekeep(true);
+    AtomicInteger n = new AtomicInteger();
+    uploads =
+        Executors.newFixedThreadPool(
+            settings.maxConcurrent(),
+            r -> Thread.ofPlatform().name("scoutbot-upload-" + n.incrementAndGet()).unstarted(r));
+    dispatcher =
+        Thread.ofPlatform()
+            .name("scoutbot-queue-dispatch")
+            .start(new RunUntilStopped("upload queue dispatcher", this::dispatchStep,
+                () -> stopped, Duration.ofSeconds(1), unexpectedErrors));
+    heartbeat =
+        Thread.ofPlatform()
+            .name("scoutbot-queue-heartbeat")
+            .daemon()
+            .start(new RunUntilStopped("upload queue heartbeat", this::heartbeatStep,
+                () -> stopped, Duration.ofSeconds(1), unexpectedErrors));
+    // a CLI running its own jobs keeps quiet; serve reports at INFO
+    log.atLevel(base.onlyIds().isEmpty() ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+        .log("Upload workers started: {} at once (governor allows {} now), lease {}s, worker {}",
+            settings.maxConcurrent(), workLimit.limit(), settings.lease().toSeconds(),
+            settings.worker());
+  }
+
+  /** A job was submitted in this process: look for it now instead of at the next poll. */
+  public void wake() {
+    lock.lock();
+    try {
+      woken = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Jobs running in this pool now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Until when the pool claims nothing because the backend was found unavailable. */
+  public Instant pausedUntil() {
+    return pausedUntil;
+  }
+
+  /** Unexpected errors the background loops survived. */
+  public long unexpectedErrors() {
+    return unexpectedErrors.get();
+  }
+
+  /**
+   * Stops claiming, gives running uploads a moment to finish, then interrupts them: an interrupted
+   * job goes back to the queue at once (or, if the process dies first, when its lease expires).
+   */
+  @Override
+  public void close() {
+    Thread d;
+    synchronized (this) {
+      if (stopped || dispatcher == null) {
+        stopped = true;
+        return;
+      }
+      stopped = true;
+      d = dispatcher;
+    }
+    d.interrupt();
+    try {
+      d.join(2000);
+      uploads.shutdown();
+      if (!uploads.awaitTermination(3, TimeUnit.SECONDS)) {
+        log.info("Interrupting {} running upload(s); they go back to the queue", inFlight.get());
+        uploads.shutdownNow();
+        uploads.awaitTermination(3, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      uploads.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      heartbeat.interrupt();
+    }
+    log.atLevel(base.onlyIds().isEmpty() ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+        .log("Upload workers stopped");
+  }
+
+  // ---------------------------------------------------------------- driving by hand (tests)
+
+  /**
+   * Claims and runs due jobs one after another on the calling thread until none is due or the pool
+   * pauses for an outage; the threads need not be started. Lets tests drive the pool with a manual
+   * clock instead of waiting.
+   *
+   * @return the number of jobs run
+   */
+  int runDue() {
+    int ran = 0;
+    while (!paused()) {
+      var job = queue.claim(request());
+      if (job.isEmpty()) {
+        return ran;
+      }
+      runClaimed(job.get());
+      ran++;
+    }
+    return ran;
+  }
+
+  /** One heartbeat: renews every held lease. */
+  void beat() {
+    leases.beat();
+  }
+
+  // ---------------------------------------------------------------- loops
+
+  private void dispatchStep() throws InterruptedException {
+    housekeep(false);
+    Duration wait = settings.pollInterval();
+    if (paused()) {
+      Duration left = Duration.between(clock.instant(), pausedUntil);
+      wait = left.compareTo(wait) < 0 ? left : wait;
+    } else if (inFlight.get() < capacity()) {
+      var job = queue.claim(request());
+      if (job.isPresent()) {
+        inFlight.incrementAndGet();
+        try {
+          uploads.execute(() -> runOnWorker(job.get()));
+        } catch (RuntimeException e) {
+          inFlight.decrementAndGet();
+          throw e;
+        }
+        return;
+      }
+    }
+    awaitChange(wait);
+  }
+
+  private void heartbeatStep() throws InterruptedException {
+    Thread.sleep(settings.heartbeat());
+    leases.beat();
+  }
+
+  private void runOnWorker(Job job) {
+    try {
+      runClaimed(job);
+    } catch (RuntimeException e) {
+      unexpectedErrors.incrementAndGet();
+      log.warn("Job {}: could not record its outcome ({}); it stays leased and runs again when"
+          + " its lease expires", job.id(), e.getMessage());
+    } finally {
+      inFlight.decrementAndGet();
+      if (!stopped) {
+        // a late lease-loss interrupt must not leak into this thread's next job
+        Thread.interrupted();
+      }
+      wake();
+    }
+  }
+
+  private void runClaimed(Job job) {
+    JobRunner.Result result;
+    try (LeaseKeeper.Held held = leases.hold(job, Thread.currentThread())) {
+      result = runner.run(job, held.progress(progressFor.apply(job)));
+    }
+    synchronized (this) {
+      if (result == JobRunner.Result.UNAVAILABLE) {
+        Duration pause =
+            settings.outageBackoff().delay(outageStreak++, ThreadLocalRandom.current()::nextDouble);
+        pausedUntil = clock.instant().plus(pause);
+        log.info("Storage {} is unavailable; claiming no uploads for {}s, then probing with one",
+            runner.destination(), pause.toSeconds());
+      } else if (result == JobRunner.Result.COMPLETED && outageStreak > 0) {
+        outageStreak = 0;
+        log.info("Storage {} is back; the queued uploads drain now", runner.destination());
+      }
+    }
+  }
+
+  /** What to claim now: pressure and the memory budget decide the order and the size bound. */
+  ClaimRequest request() {
+    long free = budget.capacity() - budget.inUse();
+    boolean tight = free < settings.chunkBytes();
+    return base.withSmallFirst(tight || underPressure.getAsBoolean())
+        .withMaxSize(tight ? Math.max(free, 0) : Long.MAX_VALUE);
+  }
+
+  private int capacity() {
+    return Math.max(1, Math.min(settings.maxConcurrent(), workLimit.limit()));
+  }
+
+  private boolean paused() {
+    return clock.instant().isBefore(pausedUntil);
+  }
+
+  private void awaitChange(Duration timeout) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      long nanos = Math.max(timeout.toNanos(), 1);
+      while (!woken && nanos > 0) {
+        nanos = changed.awaitNanos(nanos);
+      }
+      woken = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void housekeep(boolean atStart) {
+    Instant now = clock.instant();
+    if (!atStart && now.isBefore(nextHousekeeping)) {
+      return;
+    }
+    nextHousekeeping = now.plus(settings.housekeeping());
+    String node = settings.worker().node();
+    housekeeping.releaseDeadLeases(node);
+    housekeeping.adoptUnregistered(settings.lease());
+    if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
+      // a CLI running its own jobs leaves the sweep to serve
+      nextSweep = now.plus(Duration.ofMinutes(10));
+      spool.sweep(housekeeping.liveOwnedFiles(node), settings.lease());
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.scoutbot.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scoutbot.catalog.FileStatus;
+import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.retry.Disposition;
+import io.scoutbot.storage.StorageException;
+import io.scoutbot.transfer.Progress;
+import io.scoutbot.transfer.Sha256;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobRunnerTest {
+
+  @TempDir Path dir;
+  QueueHarness h;
+  final List<String> events = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    h = new QueueHarness(dir, 3, 2);
+    h.events.subscribe(new JobListener() {
+      @Override
+      public void completed(Job job, StoredFile file) {
+        events.add("completed " + file.code() + " " + file.status().dbValue());
+      }
+
+      @Override
+      public void failed(Job job, String reason) {
+        events.add("failed " + reason);
+      }
+
+      @Override
+      public void retrying(Job job, Instant next, String reason) {
+        events.add("retrying at " + next + ": " + reason);
+      }
+    });
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  @Test
+  void run_storesTheFile_completesCatalogAndJob_releasesTheTempCopy_andRunsGc() throws Exception {
+    Job job = h.submit(1, "report.pdf", 100_000, true);
+    Path copy = ((JobSource.LocalFile) job.source()).path();
+    assertThat(copy).exists().startsWith(h.spool.dir());
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+
+    StoredFile f = h.catalog.find(1, job.code()).orElseThrow();
+    assertThat(f.status()).isEqualTo(FileStatus.COMPLETED);
+    assertThat(f.size()).isEqualTo(100_000);
+    assertThat(f.sha256()).isEqualTo(sha256(h.dir.resolve("files/report.pdf")));
+    assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(copy).doesNotExist();
+    assertThat(h.dir.resolve("files/report.pdf")).exists();
+    assertThat(h.gcRuns).hasValue(1);
+    assertThat(events).containsExactly("completed " + job.code() + " completed");
+  }
+
+  @Test
+  void run_storesUnderTheUsersOriginalName_neverTheTempName() throws Exception {
+    Job job = h.submit(1, "Отчёт за май.pdf", 10, true);
+
+    h.runner.run(claim(), Progress.NONE);
+
+    assertThat(h.storage.objects).containsOnlyKeys(job.code() + "/Отчёт за май.pdf");
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().name()).isEqualTo("Отчёт за май.pdf");
+  }
+
+  @Test
+  void run_fileTheUserStillOwns_isNeverDeleted() throws Exception {
+    h.submit(1, "mine.bin", 10, false);
+
+    h.runner.run(claim(), Progress.NONE);
+
+    assertThat(h.dir.resolve("files/mine.bin")).exists();
+  }
+
+  @Test
+  void run_permanentFailure_failsJobAndCatalogWithTheReason_andRemovesTheCopy() throws Exception {
+    Job job = h.submit(1, "bad.exe", 10, true);
+    h.storage.failure = r -> new StorageException("file type not allowed", Disposition.PERMANENT);
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.queue.find(job.id()).orElseThrow())
+        .extracting(Job::state, Job::lastError)
+        .containsExactly(JobState.FAILED, "file type not allowed");
+    StoredFile f = h.catalog.find(1, job.code()).orElseThrow();
+    assertThat(f.status()).isEqualTo(FileStatus.FAILED);
+    assertThat(f.error()).isEqualTo("file type not allowed");
+    assertThat(((JobSource.LocalFile) job.source()).path()).doesNotExist();
+    assertThat(events).containsExactly("failed file type not allowed");
+  }
+
+  @Test
+  void run_transientFailures_retryWithBackoff_keepTheCopy_thenFailAtTheLimit() throws Exception {
+    Job job = h.submit(1, "flaky.bin", 10, true);
+    h.storage.failure = r -> new StorageException("HTTP 502", Disposition.RETRY);
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RETRYING);
+    Job pending = h.queue.find(job.id()).orElseThrow();
+    assertThat(pending.state()).isEqualTo(JobState.PENDING);
+    assertThat(pending.nextAttemptAt()).isEqualTo(h.clock.instant().plusSeconds(5));
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status()).isEqualTo(FileStatus.PENDING);
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
+
+    h.clock.advance(Duration.ofSeconds(5));
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RETRYING);
+    h.clock.advance(Duration.ofSeconds(10));
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.queue.find(job.id()).orElseThrow().lastError())
+        .isEqualTo("HTTP 502 (gave up after 3 failed attempts)");
+    assertThat(events).hasSize(3);
+    assertThat(events.getFirst()).startsWith("retrying at 2026-01-01T00:00:05Z: HTTP 502");
+  }
+
+  @Test
+  void run_urlOrTelegramSource_failsClearly_becauseNoFetcherExistsYet() {
+    Job job = h.queue.enqueue(new NewJob(1, new JobSource.Url(URI.create("https://e/f.zip")),
+        "f.zip", -1, "local"));
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.queue.find(job.id()).orElseThrow().lastError())
+        .isEqualTo("no fetcher for url sources yet; this job cannot run");
+    assertThat(h.storage.attempts).hasValue(0);
+  }
+
+  @Test
+  void run_afterLosingTheLease_discardsItsOutcome_andTheNewOwnerDecides() throws Exception {
+    Job job = h.submit(1, "slow.bin", 10, true);
+    Job first = claim();
+    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+    Job second = h.queue.claim(ClaimRequest.any(new WorkerId("test-node", 99, 9), "local"))
+        .orElseThrow();
+
+    assertThat(h.runner.run(first, Progress.NONE)).isEqualTo(JobRunner.Result.LOST);
+    assertThat(h.queue.find(job.id()).orElseThrow().leaseOwner()).isEqualTo("test-node/99/9");
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
+
+    assertThat(h.runner.run(second, Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(h.storage.objects).hasSize(1);
+    assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void run_interrupted_releasesTheJobBackToThQueue_withoutCountingTheAttempt() throws Exception {
+    Job job = h.submit(1, "big.bin", 100_000, true);
+    h.storage.during = () -> Thread.currentThread().interrupt();
+    try {
+      assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RELEASED);
+    } finally {
+      Thread.interrupted();
+    }
+    Job again = h.queue.find(job.id()).orElseThrow();
+    assertThat(again.state()).isEqualTo(JobState.PENDING);
+    assertThat(again.attempts()).isZero();
+    assertThat(again.failures()).isZero();
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
+  }
+
+  @Test
+  void run_fileDeletedByItsOwnerWhileQueued_failsWithoutBringingTheEntryBack() throws Exception {
+    Job job = h.submit(1, "gone.bin", 10, true);
+    h.catalog.transition(job.code(), FileStatus.DELETED, null, null);
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.catalog.find(1, job.code())).isEmpty();
+    assertThat(h.storage.attempts).hasValue(0);
+    assertThat(((JobSource.LocalFile) job.source()).path()).doesNotExist();
+  }
+
+  @Test
+  void run_fileDeletedWhileUploading_removesTheStoredObject() throws Exception {
+    Job job = h.submit(1, "racing.bin", 10, true);
+    h.storage.during = () -> h.catalog.transition(job.code(), FileStatus.DELETED, null, null);
+
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.storage.objects).isEmpty();
+    assertThat(h.catalog.find(1, job.code())).isEmpty();
+  }
+
+  private Job claim() {
+    return h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+  }
+
+  private static String sha256(Path p) throws Exception {
+    MessageDigest d = Sha256.newDigest();
+    d.update(Files.readAllBytes(p));
+    return Sha256.hex(d);
+  }
+}

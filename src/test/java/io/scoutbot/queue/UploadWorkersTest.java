@@ -1,0 +1,217 @@
+package io.scoutbot.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.scoutbot.retry.Disposition;
+import io.scoutbot.storage.StorageException;
+import io.scoutbot.transfer.Progress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker pool with its real threads: concurrency, waking, lease loss and shutdown. */
+class UploadWorkersTest {
+
+  @TempDir Path dir;
+  QueueHarness h;
+  UploadWorkers pool;
+  final CountDownLatch release = new CountDownLatch(1);
+
+  @BeforeEach
+  void setUp() {
+    h = new QueueHarness(dir, 3, 50);
+  }
+
+  @AfterEach
+  void tearDown() {
+    release.countDown();
+    if (pool != null) {
+      pool.close();
+    }
+    h.close();
+  }
+
+  @Test
+  void workers_runUpToMaxConcurrentAtOnce_andNoMore() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    CountDownLatch threeIn = new CountDownLatch(3);
+    h.storage.during = () -> {
+      peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+      threeIn.countDown();
+      awaitRelease();
+      running.decrementAndGet();
+    };
+    for (int i = 0; i < 7; i++) {
+      h.submit(i, "f" + i, 100, true);
+    }
+    pool = h.workers(Set.of());
+    pool.start();
+
+    assertThat(threeIn.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.inFlight()).isEqualTo(3);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.queue.counts().completed() == 7);
+    assertThat(peak).hasValue(3);
+  }
+
+  @Test
+  void workers_wakeOnEnqueue_withoutWaitingForThePoll() throws Exception {
+    pool = slowPolling();
+    h.events.subscribe(new JobListener() {
+      @Override
+      public void enqueued(Job job) {
+        pool.wake();
+      }
+    });
+    pool.start();
+
+    h.submit(1, "now.bin", 10, true);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> h.queue.counts().completed() == 1);
+  }
+
+  @Test
+  void workers_whoseLeaseWasTakenOver_stopTheUpload() throws Exception {
+    AtomicBoolean interrupted = new AtomicBoolean();
+    CountDownLatch uploading = new CountDownLatch(1);
+    h.storage.during = () -> {
+      uploading.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        interrupted.set(true);
+        Thread.currentThread().interrupt();
+        throw new StorageException("upload cancelled", Disposition.RETRY, e);
+      }
+    };
+    Job job = h.submit(1, "taken.bin", 10, true);
+    pool = slowPolling();
+    pool.start();
+    assertThat(uploading.await(10, TimeUnit.SECONDS)).isTrue();
+
+    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+    WorkerId other = new WorkerId(QueueHarness.NODE, 77, 7);
+    Job taken = h.queue.claim(ClaimRequest.any(other, "local")).orElseThrow();
+    assertThat(taken.id()).isEqualTo(job.id());
+    pool.beat();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> interrupted.get() && pool.inFlight() == 0);
+    Job now = h.queue.find(job.id()).orElseThrow();
+    assertThat(now.state()).isEqualTo(JobState.RUNNING);
+    assertThat(now.leaseOwner()).isEqualTo(other.toString());
+  }
+
+  @Test
+  void heartbeat_keepsALongUploadsLease_andRecordsProgress() throws Exception {
+    CountDownLatch uploading = new CountDownLatch(1);
+    h.storage.during = () -> {
+      uploading.countDown();
+      awaitRelease();
+    };
+    Job job = h.submit(1, "long.bin", 10, true);
+    pool = slowPolling();
+    pool.start();
+    assertThat(uploading.await(10, TimeUnit.SECONDS)).isTrue();
+
+    for (int i = 0; i < 5; i++) {
+      h.clock.advance(QueueHarness.LEASE.dividedBy(2));
+      pool.beat();
+      assertThat(h.queue.claim(ClaimRequest.any(new WorkerId("test-node", 5, 5), "local")))
+          .isEmpty();
+    }
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(
+        () -> h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
+  }
+
+  @Test
+  void close_interruptsRunningUploads_andPutsThemBackInTheQueue() throws Exception {
+    CountDownLatch uploading = new CountDownLatch(1);
+    h.storage.during = () -> {
+      uploading.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("upload cancelled", Disposition.RETRY, e);
+      }
+    };
+    Job job = h.submit(1, "stop.bin", 10, true);
+    pool = slowPolling();
+    pool.start();
+    assertThat(uploading.await(10, TimeUnit.SECONDS)).isTrue();
+
+    pool.close();
+
+    Job back = h.queue.find(job.id()).orElseThrow();
+    assertThat(back.state()).isEqualTo(JobState.PENDING);
+    assertThat(back.attempts()).isZero();
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
+  }
+
+  @Test
+  void runToEnd_waitsForAJobAnotherProcessClaimed_andReportsItsOutcome() throws Exception {
+    Job job = h.submit(1, "remote.bin", 10, false);
+    WorkerId serve = new WorkerId("test-node", ProcessHandle.current().pid(), 0);
+    Job claimedElsewhere = h.queue.claim(ClaimRequest.any(serve, "local")).orElseThrow();
+    UploadJobs jobs = h.jobs();
+    ExecutorService cli = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<Job>> ended =
+          cli.submit(() -> jobs.runToEnd(List.of(job), Progress.NONE, JobListener.NONE));
+      assertThat(h.storage.attempts).hasValue(0);
+
+      // the other process finishes the job
+      assertThat(h.runner.run(claimedElsewhere, Progress.NONE))
+          .isEqualTo(JobRunner.Result.COMPLETED);
+
+      assertThat(ended.get(10, TimeUnit.SECONDS).getFirst().state())
+          .isEqualTo(JobState.COMPLETED);
+      assertThat(h.storage.attempts).hasValue(1);
+    } finally {
+      cli.shutdownNow();
+    }
+  }
+
+  @Test
+  void runToEnd_runsTheCallersJobsHere_andLeavesOtherJobsAlone() throws Exception {
+    Job other = h.submit(2, "someone-elses.bin", 10, true);
+    Job mine = h.submit(1, "mine.bin", 10, false);
+
+    List<Job> ended = h.jobs().runToEnd(List.of(mine), Progress.NONE, JobListener.NONE);
+
+    assertThat(ended.getFirst().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(h.queue.find(other.id()).orElseThrow().state()).isEqualTo(JobState.PENDING);
+  }
+
+  private UploadWorkers slowPolling() {
+    return new UploadWorkers(
+        new UploadWorkers.Settings(h.worker, 3, Duration.ofHours(1), QueueHarness.LEASE,
+            Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
+        h.queue, h.queue, h.spool, h.runner, io.scoutbot.resource.WorkLimit.fixed(3), h.budget,
+        () -> false, h.clock, Set.of(), j -> Progress.NONE);
+  }
+
+  private void awaitRelease() {
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("upload cancelled", Disposition.RETRY, e);
+    }
+  }
+}
