@@ -43,7 +43,10 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("io.scoutbot.cli..", "io.scoutbot.bot..",
             "io.scoutbot.web..")
         .should().dependOnClassesThat().resideInAnyPackage("io.scoutbot.storage..",
-            "io.scoutbot.db..", "io.scoutbot.queue.jdbc..")
+            "io.scoutbot.db..")
+        .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Jdbc")
+        .orShould().dependOnClassesThat().haveSimpleName("UploadWorkers")
+        .orShould().dependOnClassesThat().haveSimpleName("JobRunner")
         .check(MAIN);
   }
 
