@@ -14,6 +14,7 @@ import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
+import io.scoutbot.storage.pentaract.PentaractTarget;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ final class Application implements CliContext, AutoCloseable {
   private final MemoryBudget budget;
   private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
   private Database database;
-  private StorageTarget storage;
+  private volatile StorageTarget storage;
   private FileDesk files;
 
   Application(ScoutConfig config) {
@@ -74,8 +75,14 @@ final class Application implements CliContext, AutoCloseable {
   synchronized StorageTarget storage() {
     if (storage == null) {
       storage =
-          new LocalDirectoryStore(
-              config.dataDir().resolve("storage"), budget, config.resource().streamingChunkSize());
+          config.pentaract().enabled()
+              ? PentaractTarget.create(
+                  PentaractTarget.Settings.from(config.pentaract(), config.resource(),
+                      config.dataDir()),
+                  budget)
+              : new LocalDirectoryStore(
+                  config.dataDir().resolve("storage"), budget,
+                  config.resource().streamingChunkSize());
     }
     return storage;
   }
@@ -129,7 +136,7 @@ final class Application implements CliContext, AutoCloseable {
     CountDownLatch stopped = new CountDownLatch(1);
     lifecycle
         .add("database", this::database, () -> {})
-        .add("storage", this::startStorage, () -> {})
+        .add("storage", this::startStorage, this::closeStorage)
         .add("file desk", this::files, () -> {});
     Thread hook =
         Thread.ofPlatform()
@@ -149,6 +156,19 @@ final class Application implements CliContext, AutoCloseable {
 
   private void startStorage() {
     StorageTarget target = storage();
+    if (target instanceof PentaractTarget pentaract) {
+      // Pentaract being down must not stop the service: the breaker probes it in the background
+      HealthCheck.Health health = pentaract.connect();
+      if (health.up()) {
+        log.info("Storage backend pentaract: {}", health.detail());
+      } else {
+        log.warn("Storage backend pentaract is not usable yet ({}); ScoutBot keeps running: {}",
+            health.detail(), pentaract.unavailable()
+                ? "storage work is kept (UNAVAILABLE) while a background check retries with backoff"
+                : "storage operations fail with this reason until the setting is fixed");
+      }
+      return;
+    }
     if (target instanceof HealthCheck h) {
       HealthCheck.Health health = h.check();
       if (!health.up() && target instanceof LocalDirectoryStore) {
@@ -158,9 +178,22 @@ final class Application implements CliContext, AutoCloseable {
     }
   }
 
+  /** Not synchronized: the lifecycle calls it from its stop thread while close() holds the lock. */
+  private void closeStorage() {
+    StorageTarget target = storage;
+    if (target instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("Closing storage backend {} failed: {}", target.name(), e.toString());
+      }
+    }
+  }
+
   @Override
   public synchronized void close() {
     lifecycle.stop();
+    closeStorage();
     if (database != null) {
       database.close();
     }

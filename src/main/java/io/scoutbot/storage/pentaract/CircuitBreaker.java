@@ -108,7 +108,7 @@ final class CircuitBreaker implements AutoCloseable {
   /** A call failed; outages count towards opening, other failures prove Pentaract is reachable. */
   void record(ScoutFailure failure) {
     if (failure instanceof PentaractFailure f && f.outage()) {
-      recordOutage(f.getMessage());
+      recordOutage(f.reason());
     } else if (failure instanceof PentaractFailure f && f.status().isPresent()) {
       recordSuccess();
     }
@@ -130,7 +130,7 @@ final class CircuitBreaker implements AutoCloseable {
       if (!open && !closed && failures >= threshold) {
         open = true;
         opened = true;
-        openedAt = clock.instant();
+        openedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (prober == null || !prober.isAlive()) {
           prober = threads.newThread(this::probeUntilClosed);
           prober.start();
@@ -138,8 +138,8 @@ final class CircuitBreaker implements AutoCloseable {
       }
     }
     if (opened) {
-      log.warn("{} is unavailable ({}); uploads and downloads fail fast and their work is kept, "
-          + "while a background check retries with backoff", name, reason);
+      log.warn("{} is unavailable ({}); storage calls fail fast as UNAVAILABLE, so queued work "
+          + "waits, while a background check retries with backoff", name, reason);
       listener.changed(true);
     }
   }
@@ -158,9 +158,9 @@ final class CircuitBreaker implements AutoCloseable {
       since = String.valueOf(openedAt);
       error = lastError;
     }
-    return new PentaractFailure(name + " is unavailable since " + since + " (last error: " + error
-        + "); the work is kept, and ScoutBot resumes when Pentaract answers again",
-        Disposition.UNAVAILABLE, OptionalInt.empty(), true, null);
+    return new PentaractFailure(name + " is unavailable since " + since + " (" + error
+        + "); ScoutBot checks it in the background and uses it again as soon as it answers",
+        Disposition.UNAVAILABLE, OptionalInt.empty(), true, error, null);
   }
 
   private void probeUntilClosed() {
@@ -194,7 +194,7 @@ final class CircuitBreaker implements AutoCloseable {
           return;
         }
         synchronized (this) {
-          lastError = f.getMessage();
+          lastError = f.reason();
         }
         log.debug("{} still unavailable after probe {}: {}", name, attempt + 1, f.getMessage());
       } catch (RuntimeException e) {

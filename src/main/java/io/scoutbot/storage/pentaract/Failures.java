@@ -85,25 +85,25 @@ final class Failures {
           + "while " + what + " (" + answer + "): raise the proxy's body size limit (e.g. nginx "
           + "client_max_body_size) or lower PENTARACT_SEGMENT_MB");
       case 429 -> new PentaractFailure(
-          "Pentaract asked us to slow down while " + what + " (" + answer + "); will retry",
+          "Pentaract asked us to slow down while " + what + " (" + answer + ")",
           retryAfter.map(Disposition::retryAfter).orElse(Disposition.RETRY), OptionalInt.of(status),
           false, null);
       case 500 -> retry(status, false, call == Call.UPLOAD
           ? "Pentaract failed to store " + target + " (" + answer + "); usually Telegram refused a "
-              + "chunk, and the upload will be retried"
+              + "chunk"
               + (firstUpload ? ". This is the first upload to this storage: check that the storage "
                   + "worker's bot is an administrator of the Telegram channel, and that the "
                   + "storage's chat id is the channel id without the -100 prefix (channel "
                   + "-1001234567890 is -1234567890)" : "")
-          : "Pentaract failed while " + what + " (" + answer + "); will retry");
+          : "Pentaract failed while " + what + " (" + answer + ")");
       case 502, 503, 504 -> retry(status, true,
           "Pentaract at " + api + " is unavailable (" + answer + " from the server or a gateway in "
-              + "front of it) while " + what + "; will retry");
+              + "front of it) while " + what, answer);
       case 400, 415, 422 -> permanent(status, "Pentaract rejected the request as malformed while "
           + what + " (" + answer + "); this Pentaract may not speak the API ScoutBot expects "
           + "(Dominux/Pentaract)");
       default -> status >= 500
-          ? retry(status, false, "Pentaract failed while " + what + " (" + answer + "); will retry")
+          ? retry(status, false, "Pentaract failed while " + what + " (" + answer + ")")
           : permanent(status, "Pentaract refused " + what + " (" + answer + ")");
     };
   }
@@ -136,7 +136,7 @@ final class Failures {
     String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException)) {
       return new PentaractFailure("Pentaract at " + api + " stopped answering while " + what
-          + " (" + reason + "); will retry", Disposition.RETRY, OptionalInt.empty(), true, e);
+          + " (" + reason + ")", Disposition.RETRY, OptionalInt.empty(), true, reason, e);
     }
     if (e instanceof InterruptedIOException) {
       return cancelled(what, e);
@@ -144,11 +144,11 @@ final class Failures {
     if (e instanceof ConnectException || e instanceof NoRouteToHostException
         || e instanceof UnknownHostException || e instanceof ConnectTimeoutException) {
       return new PentaractFailure("cannot reach Pentaract at " + api + " (" + reason + "): is it "
-          + "running, and is PENTARACT_API_URL right? Will retry", Disposition.RETRY,
-          OptionalInt.empty(), true, e);
+          + "running, and is PENTARACT_API_URL right?", Disposition.RETRY,
+          OptionalInt.empty(), true, reason, e);
     }
     return new PentaractFailure("the connection to Pentaract at " + api + " broke while " + what
-        + " (" + reason + "); will retry", Disposition.RETRY, OptionalInt.empty(), true, e);
+        + " (" + reason + ")", Disposition.RETRY, OptionalInt.empty(), true, reason, e);
   }
 
   /** The thread was interrupted: the caller is shutting down or cancelled the transfer. */
@@ -183,6 +183,11 @@ final class Failures {
 
   private static PentaractFailure retry(int status, boolean outage, String message) {
     return new PentaractFailure(message, Disposition.RETRY, OptionalInt.of(status), outage, null);
+  }
+
+  private static PentaractFailure retry(int status, boolean outage, String message, String reason) {
+    return new PentaractFailure(message, Disposition.RETRY, OptionalInt.of(status), outage, reason,
+        null);
   }
 
   /** "HTTP 409: Storage does not have workers", with the body cut short and HTML left out. */

@@ -388,7 +388,7 @@ final class PentaractClient implements AutoCloseable {
           if (length >= 0 && length != expectedSize) {
             throw new PentaractFailure("Pentaract offered " + length + " bytes for " + path
                 + ", which should have " + expectedSize + " (a file still being uploaded, or a "
-                + "damaged one); will retry", io.scoutbot.retry.Disposition.RETRY,
+                + "damaged one)", io.scoutbot.retry.Disposition.RETRY,
                 java.util.OptionalInt.of(200), false, null);
           }
           if (entity == null) {

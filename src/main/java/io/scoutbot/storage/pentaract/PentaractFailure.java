@@ -13,12 +13,28 @@ final class PentaractFailure extends StorageException {
 
   private final OptionalInt status;
   private final boolean outage;
+  private final String reason;
 
   PentaractFailure(String message, Disposition disposition, OptionalInt status, boolean outage,
       Throwable cause) {
+    this(message, disposition, status, outage, message, cause);
+  }
+
+  /**
+   * @param reason the cause in a few words ("Connection refused", "HTTP 503"), for messages that
+   *     quote it, such as the circuit breaker's
+   */
+  PentaractFailure(String message, Disposition disposition, OptionalInt status, boolean outage,
+      String reason, Throwable cause) {
     super(message, disposition, cause);
     this.status = status;
     this.outage = outage;
+    this.reason = reason;
+  }
+
+  /** The cause in a few words. */
+  String reason() {
+    return reason;
   }
 
   /** The HTTP status Pentaract answered with; empty when there was no answer. */

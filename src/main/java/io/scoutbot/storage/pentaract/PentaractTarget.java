@@ -288,7 +288,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     remove(storage, path);
     if (!send(storage, path, content)) {
       throw new PentaractFailure(path + " reappeared in Pentaract right after it was deleted; "
-          + "another upload may be writing the same path. Will retry", Disposition.RETRY,
+          + "another upload may be writing the same path", Disposition.RETRY,
           OptionalInt.of(409), false, null);
     }
   }
@@ -322,7 +322,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     remove(storage, location);
     if (!send(storage, location, content)) {
       throw new PentaractFailure(location + " reappeared in Pentaract right after it was deleted; "
-          + "another upload may be writing the same file. Will retry", Disposition.RETRY,
+          + "another upload may be writing the same file", Disposition.RETRY,
           OptionalInt.of(409), false, null);
     }
   }
@@ -391,7 +391,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
               String sha = transfer.finish(FileTransfer.SEGMENT);
               if (!sha.equals(s.sha256())) {
                 throw new PentaractFailure(label + " arrived with SHA-256 " + sha + " instead of "
-                    + s.sha256() + "; will retry", Disposition.RETRY, OptionalInt.of(200), false,
+                    + s.sha256(), Disposition.RETRY, OptionalInt.of(200), false,
                     null);
               }
               return got;
@@ -568,7 +568,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       breaker.recordSuccess();
     } catch (PentaractFailure f) {
       if (f.outage()) {
-        breaker.open(f.getMessage());
+        breaker.open(f.reason());
       } else {
         breaker.record(f);
       }

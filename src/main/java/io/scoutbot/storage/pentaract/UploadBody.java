@@ -47,8 +47,9 @@ final class UploadBody extends AbstractHttpEntity {
   }
 
   UploadBody(String path, Content content, String boundary) {
-    super(ContentType.MULTIPART_FORM_DATA.withParameters(
-        new BasicNameValuePair("boundary", boundary)), null);
+    // no charset parameter: the path field is UTF-8, as axum reads text fields
+    super(ContentType.create("multipart/form-data", new BasicNameValuePair("boundary", boundary)),
+        null);
     this.content = content;
     this.head = ("--" + boundary + "\r\n"
         + "Content-Disposition: form-data; name=\"path\"\r\n\r\n"
