@@ -516,7 +516,15 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     if (!RemotePaths.isManifest(location)) {
       return attempts.run("size check of " + location, () -> client.size(storage, location));
     }
-    Optional<Manifest> manifest = readManifest(storage, location);
+    Optional<Manifest> manifest;
+    try {
+      manifest = readManifest(storage, location);
+    } catch (PentaractFailure f) {
+      if (f.disposition().retryable()) {
+        throw f;
+      }
+      return OptionalLong.empty(); // a damaged manifest describes nothing complete
+    }
     if (manifest.isEmpty()) {
       return OptionalLong.empty();
     }

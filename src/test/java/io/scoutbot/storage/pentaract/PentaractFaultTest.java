@@ -267,6 +267,21 @@ class PentaractFaultTest {
         .hasMessageContaining("arrived with SHA-256");
   }
 
+  @Test
+  void size_ofASegmentedFile_isEmptyOnceASegmentOrItsManifestIsDamaged() throws IOException {
+    f.segmentBytes = 128 << 10;
+    StoredObject a = f.target().upload(request(file("a.bin", 300_000), "SIZE01/a.bin"));
+    StoredObject b = f.target().upload(request(file("b.bin", 300_000), "SIZE02/b.bin"));
+    assertThat(f.target().size(a.location())).hasValue(300_000);
+
+    f.fake.resize(f.storageId, "scoutbot/SIZE01/a.bin.segments/00002", 10);
+    Path manifest = f.fake.blob(f.storageId, b.location()).orElseThrow();
+    Files.write(manifest, new byte[(int) Files.size(manifest)]);
+
+    assertThat(f.target().size(a.location())).isEmpty();
+    assertThat(f.target().size(b.location())).isEmpty();
+  }
+
   // ---- concurrency
 
   @Test
