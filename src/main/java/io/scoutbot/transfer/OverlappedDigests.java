@@ -12,18 +12,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * runs beside the copy loop instead of in series with it (SHA-256 costs about as much CPU as sending
  * the bytes). The caller hands a chunk over with {@link #submit}, goes on writing that same buffer,
  * and must not refill the buffer before {@link #awaitConsumed} says every digest is done with it.
+ * Chunks wait in a fixed ring of {@link #RING} entries, so nothing is allocated per chunk; {@code
+ * submit} waits when the slowest digest is that far behind.
  *
  * <p>Threading: {@code submit}, {@code awaitConsumed}, {@code drain}, {@code digest} and {@code
  * replace} are called by one producer thread; the digests are touched only by their own lane while
  * chunks are in flight, and only by the producer after {@link #drain}. The {@link #inline} variant
- * hashes on the producer's thread and starts no thread at all (small transfers, one-shot tools).
+ * hashes on the producer's thread and starts no thread at all (small transfers).
  */
 public final class OverlappedDigests implements AutoCloseable {
+
+  /** Chunks that may be submitted and not yet hashed by every digest. */
+  static final int RING = 16;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final List<Lane> lanes = new ArrayList<>();
   private final boolean inline;
+  private final byte[][] ringBuf = new byte[RING][];
+  private final int[] ringOff = new int[RING];
+  private final int[] ringLen = new int[RING];
   private long submitted;
   private Throwable failure;
   private boolean closed;
@@ -31,9 +39,10 @@ public final class OverlappedDigests implements AutoCloseable {
   private OverlappedDigests(List<MessageDigest> digests, ThreadFactory threads) {
     this.inline = threads == null;
     for (MessageDigest d : digests) {
-      Lane lane = new Lane(d);
-      lanes.add(lane);
-      if (!inline) {
+      lanes.add(new Lane(d));
+    }
+    if (!inline) {
+      for (Lane lane : lanes) {
         Thread t = threads.newThread(lane::run);
         t.setDaemon(true);
         lane.thread = t;
@@ -55,23 +64,30 @@ public final class OverlappedDigests implements AutoCloseable {
   /**
    * Hands {@code buf[off, off+len)} to every digest and returns a ticket for {@link #awaitConsumed}.
    * The buffer must stay unchanged until then.
+   *
+   * @throws InterruptedException if interrupted while the ring is full
    */
-  public long submit(byte[] buf, int off, int len) {
+  public long submit(byte[] buf, int off, int len) throws InterruptedException {
     if (inline) {
       for (Lane lane : lanes) {
         lane.digest.update(buf, off, len);
       }
       return ++submitted;
     }
-    lock.lock();
+    lock.lockInterruptibly();
     try {
-      checkOpen();
-      long ticket = ++submitted;
-      for (Lane lane : lanes) {
-        lane.queue.add(new Chunk(buf, off, len, ticket));
+      while (submitted - slowest() >= RING) {
+        checkOpen();
+        changed.await();
       }
+      checkOpen();
+      int slot = (int) (submitted % RING);
+      ringBuf[slot] = buf;
+      ringOff[slot] = off;
+      ringLen[slot] = len;
+      submitted++;
       changed.signalAll();
-      return ticket;
+      return submitted;
     } finally {
       lock.unlock();
     }
@@ -86,11 +102,7 @@ public final class OverlappedDigests implements AutoCloseable {
     try {
       while (true) {
         checkOpen();
-        boolean done = true;
-        for (Lane lane : lanes) {
-          done &= lane.consumed >= ticket;
-        }
-        if (done) {
+        if (slowest() >= ticket) {
           return;
         }
         changed.await();
@@ -113,6 +125,14 @@ public final class OverlappedDigests implements AutoCloseable {
   /** Swaps the digest of lane {@code i} (a fresh one, or a saved clone); only after {@link #drain}. */
   public void replace(int i, MessageDigest digest) {
     lanes.get(i).digest = digest;
+  }
+
+  private long slowest() {
+    long min = Long.MAX_VALUE;
+    for (Lane lane : lanes) {
+      min = Math.min(min, lane.consumed);
+    }
+    return min;
   }
 
   private void checkOpen() {
@@ -140,10 +160,8 @@ public final class OverlappedDigests implements AutoCloseable {
     }
   }
 
-  private record Chunk(byte[] buf, int off, int len, long ticket) {}
-
+  /** One digest and how far it got; its thread hashes the ring's chunks in order. */
   private final class Lane {
-    private final java.util.ArrayDeque<Chunk> queue = new java.util.ArrayDeque<>();
     private volatile MessageDigest digest;
     private long consumed;
     private Thread thread;
@@ -155,23 +173,28 @@ public final class OverlappedDigests implements AutoCloseable {
     void run() {
       try {
         while (true) {
-          Chunk c;
+          byte[] buf;
+          int off;
+          int len;
           lock.lockInterruptibly();
           try {
-            while (queue.isEmpty() && !closed) {
+            while (consumed == submitted && !closed) {
               changed.await();
             }
             if (closed) {
               return;
             }
-            c = queue.poll();
+            int slot = (int) (consumed % RING);
+            buf = ringBuf[slot];
+            off = ringOff[slot];
+            len = ringLen[slot];
           } finally {
             lock.unlock();
           }
-          digest.update(c.buf(), c.off(), c.len());
+          digest.update(buf, off, len);
           lock.lock();
           try {
-            consumed = c.ticket();
+            consumed++;
             changed.signalAll();
           } finally {
             lock.unlock();

@@ -296,7 +296,12 @@ class PentaractFaultTest {
     for (int i = 0; i < 5; i++) {
       files.add(file("c" + i + ".bin", 50_000));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(5);
+    List<Thread> uploaders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(5, r -> {
+      Thread t = new Thread(r);
+      uploaders.add(t);
+      return t;
+    });
     try {
       List<Future<StoredObject>> results = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -304,9 +309,14 @@ class PentaractFaultTest {
         String key = "CONC0" + i + "/c.bin";
         results.add(pool.submit(() -> target.upload(request(src, key))));
       }
-      while (f.fake.inFlight("POST upload_to") < 2) {
+      // two requests held by the server, the other three parked on the client's limit
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (f.fake.inFlight("POST upload_to") < 2
+          || uploaders.stream().filter(t -> t.getState() == Thread.State.WAITING).count() < 3) {
+        assertThat(System.nanoTime()).as("uploads parked on the limit").isLessThan(deadline);
         Thread.onSpinWait();
       }
+      assertThat(f.fake.inFlight("POST upload_to")).isEqualTo(2);
       gate.countDown();
       for (Future<StoredObject> r : results) {
         assertThat(r.get(30, TimeUnit.SECONDS).size()).isEqualTo(50_000);
