@@ -33,6 +33,7 @@ import io.scoutbot.resource.ThrottleGate;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
+import io.scoutbot.storage.pentaract.PentaractTarget;
 import io.scoutbot.transfer.Progress;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -73,7 +74,7 @@ final class Application implements CliContext, AutoCloseable {
   private final JobEvents jobEvents = new JobEvents();
   private final Throughput throughput = new Throughput(PRIOR_BYTES_PER_SECOND);
   private Database database;
-  private StorageTarget storage;
+  private volatile StorageTarget storage;
   private FileCatalog catalog;
   private JdbcUploadQueue uploadQueue;
   private JobSpool spool;
@@ -123,8 +124,14 @@ final class Application implements CliContext, AutoCloseable {
   synchronized StorageTarget storage() {
     if (storage == null) {
       storage =
-          new LocalDirectoryStore(
-              config.dataDir().resolve("storage"), budget, config.resource().streamingChunkSize());
+          config.pentaract().enabled()
+              ? PentaractTarget.create(
+                  PentaractTarget.Settings.from(config.pentaract(), config.resource(),
+                      config.dataDir()),
+                  budget)
+              : new LocalDirectoryStore(
+                  config.dataDir().resolve("storage"), budget,
+                  config.resource().streamingChunkSize());
     }
     return storage;
   }
@@ -369,7 +376,7 @@ final class Application implements CliContext, AutoCloseable {
     lifecycle
         .add("resource monitor", this::startMonitoring, this::stopMonitoring)
         .add("database", this::database, () -> {})
-        .add("storage", this::startStorage, () -> {})
+        .add("storage", this::startStorage, this::closeStorage)
         .add("file desk", this::files, () -> {})
         .add("upload workers", this::startWorkers, this::stopWorkers);
     Thread hook =
@@ -390,12 +397,37 @@ final class Application implements CliContext, AutoCloseable {
 
   private void startStorage() {
     StorageTarget target = storage();
+    if (target instanceof PentaractTarget pentaract) {
+      // Pentaract being down must not stop the service: the breaker probes it in the background
+      HealthCheck.Health health = pentaract.connect();
+      if (health.up()) {
+        log.info("Storage backend pentaract: {}", health.detail());
+      } else {
+        log.warn("Storage backend pentaract is not usable yet ({}); ScoutBot keeps running: {}",
+            health.detail(), pentaract.unavailable()
+                ? "storage work is kept (UNAVAILABLE) while a background check retries with backoff"
+                : "storage operations fail with this reason until the setting is fixed");
+      }
+      return;
+    }
     if (target instanceof HealthCheck h) {
       HealthCheck.Health health = h.check();
       if (!health.up() && target instanceof LocalDirectoryStore) {
         throw new IllegalStateException(health.detail());
       }
       log.info("Storage backend {}: {}", target.name(), health.detail());
+    }
+  }
+
+  /** Not synchronized: the lifecycle calls it from its stop thread while close() holds the lock. */
+  private void closeStorage() {
+    StorageTarget target = storage;
+    if (target instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("Closing storage backend {} failed: {}", target.name(), e.toString());
+      }
     }
   }
 
@@ -411,6 +443,7 @@ final class Application implements CliContext, AutoCloseable {
   public synchronized void close() {
     lifecycle.stop();
     stopMonitoring();
+    closeStorage();
     if (gc != null) {
       gc.close();
     }

@@ -147,7 +147,7 @@ public final class ConfigLoader {
     Secret password = r.secret("PENTARACT_PASSWORD");
     String storage = r.text("PENTARACT_STORAGE", "ScoutBot-Storage");
     OptionalLong chatId = r.optionalLong("PENTARACT_CHAT_ID");
-    long segmentMb = r.integer("PENTARACT_SEGMENT_MB", 100, 0, 1_048_576);
+    long segmentMb = r.integer("PENTARACT_SEGMENT_MB", 40, 0, 1_048_576);
     long thresholdMb = r.integer("PENTARACT_UPLOAD_THRESHOLD", 50, 0, 1_048_576);
     int concurrent = r.intValue("PENTARACT_MAX_CONCURRENT_UPLOADS", 3, 1, 64);
     Duration timeout =

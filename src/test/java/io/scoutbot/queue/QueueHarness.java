@@ -4,10 +4,12 @@ import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.config.QueueConfig;
 import io.scoutbot.db.Database;
+import io.scoutbot.files.FileDesk;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
+import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.testing.ManualClock;
 import io.scoutbot.transfer.Progress;
 import java.io.IOException;
@@ -24,18 +26,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runner and workers over a {@link FakeStorage}, all on a {@link ManualClock}. Not thread-safe to
  * build; the parts are.
  */
-final class QueueHarness implements AutoCloseable {
+public final class QueueHarness implements AutoCloseable {
 
   static final String NODE = "test-node";
   static final Duration LEASE = Duration.ofSeconds(30);
 
   final Path dir;
-  final ManualClock clock = new ManualClock();
+  public final ManualClock clock = new ManualClock();
   final Database db;
-  final JdbcFileCatalog catalog;
+  public final JdbcFileCatalog catalog;
   final JdbcUploadQueue queue;
   final JobSpool spool;
   final FakeStorage storage = new FakeStorage();
+  /** The backend the runner stores into: {@link #storage} unless another target was given. */
+  public final StorageTarget target;
   final JobEvents events = new JobEvents();
   final Throughput throughput = new Throughput(1_000_000);
   final AtomicInteger gcRuns = new AtomicInteger();
@@ -47,6 +51,12 @@ final class QueueHarness implements AutoCloseable {
   final int maxConcurrent;
 
   QueueHarness(Path dir, int maxConcurrent, int maxRunningPerUser) {
+    this(dir, maxConcurrent, maxRunningPerUser, null);
+  }
+
+  /** A harness storing into {@code target} (e.g. Pentaract against its fake) instead of a fake. */
+  public QueueHarness(Path dir, int maxConcurrent, int maxRunningPerUser, StorageTarget target) {
+    this.target = target == null ? storage : target;
     this.dir = dir;
     this.maxConcurrent = maxConcurrent;
     db = Database.open("jdbc:sqlite:" + dir.resolve("h.db"));
@@ -57,13 +67,13 @@ final class QueueHarness implements AutoCloseable {
                 Duration.ofMinutes(10)));
     spool = new JobSpool(dir.resolve("tmp/queue"), clock);
     runner =
-        new JobRunner(queue, catalog, storage, spool, policy, Gate.open(),
+        new JobRunner(queue, catalog, this.target, spool, policy, Gate.open(),
             WorkLimit.fixed(maxConcurrent), path -> gcRuns.incrementAndGet(), events, throughput,
             clock, clock, () -> 0.0);
   }
 
   /** A worker pool over this harness; not started. */
-  UploadWorkers workers(Set<Long> onlyIds) {
+  public UploadWorkers workers(Set<Long> onlyIds) {
     return new UploadWorkers(
         new UploadWorkers.Settings(worker, maxConcurrent, Duration.ofMillis(200), LEASE,
             Duration.ofSeconds(10), 1 << 20, policy.outageBackoff()),
@@ -71,14 +81,31 @@ final class QueueHarness implements AutoCloseable {
         clock, onlyIds, job -> Progress.NONE);
   }
 
-  UploadJobs jobs() {
+  public UploadJobs jobs() {
     return new UploadJobs(queue, queue, queue.limits(), spool, catalog, events, Gate.open(),
         (ids, progress) -> workers(ids), throughput, maxConcurrent, Duration.ofMillis(50), clock,
-        NODE, storage.name());
+        NODE, target.name());
+  }
+
+  /** The file desk front ends use, over this harness's queue and target. */
+  public FileDesk desk() {
+    return new FileDesk(catalog, target, Gate.open(), WorkLimit.fixed(maxConcurrent), jobs());
+  }
+
+  /** Runs, on this thread, every due job among {@code ids} once (one pass of a worker pool). */
+  public int runDue(Set<Long> ids) {
+    try (UploadWorkers pool = workers(ids)) {
+      return pool.runDue();
+    }
+  }
+
+  /** The queue's view of jobs, for assertions from other packages. */
+  public JobBoard board() {
+    return queue;
   }
 
   /** A file of {@code size} random bytes under the harness folder. */
-  Path file(String name, int size) throws IOException {
+  public Path file(String name, int size) throws IOException {
     byte[] data = new byte[size];
     new Random(name.hashCode()).nextBytes(data);
     Path p = dir.resolve("files").resolve(name);
@@ -88,7 +115,7 @@ final class QueueHarness implements AutoCloseable {
   }
 
   /** Submits a file as a job of {@code owner}; {@code copy} puts it into temp space first. */
-  Job submit(long owner, String name, int size, boolean copy) throws Exception {
+  public Job submit(long owner, String name, int size, boolean copy) throws Exception {
     Path f = file(name, size);
     return jobs().submit(owner, f, name, size, copy);
   }

@@ -1,0 +1,160 @@
+package io.scoutbot.storage.pentaract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end, as a user would: the real jar, with PENTARACT_ENABLED=true, against the fake
+ * Pentaract in this JVM; upload, download, delete and status, under a 64 MiB heap.
+ */
+class PentaractCliIT {
+
+  private static final String EMAIL = "admin@example.com";
+  private static final String PASSWORD = "secret";
+
+  @TempDir Path dir;
+  private FakePentaract fake;
+  private String storageId;
+
+  @BeforeEach
+  void start() throws IOException {
+    fake = new FakePentaract(dir.resolve("fake"), InstantSource.system()).user(EMAIL, PASSWORD);
+    storageId = fake.addStorage(EMAIL, "ScoutBot-Storage", -1234567890L, true);
+    fake.start(0);
+  }
+
+  @AfterEach
+  void stop() {
+    fake.close();
+  }
+
+  @Test
+  void uploadDownloadDelete_roundTripASegmentedFile_underA64MiBHeap() throws Exception {
+    Path big = dir.resolve("big.iso");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      byte[] head = new byte[1 << 20];
+      new Random(3).nextBytes(head);
+      f.write(head);
+      f.setLength(300L << 20);
+    }
+
+    Result up = run("upload", big.toString(), "--json");
+    assertThat(up.code()).as(up.err()).isZero();
+    JsonNode file = up.json().get("files").get(0);
+    String code = file.get("code").asText();
+    assertThat(file.get("remote_path").asText())
+        .isEqualTo("scoutbot/" + code + "/big.iso.segments/manifest.json");
+    assertThat(fake.files(storageId)).hasSize(8 + 1); // 40 MiB segments and the manifest
+
+    Result down = run("download", code, "-o", dir.resolve("back.iso").toString(), "--json");
+    assertThat(down.code()).as(down.err()).isZero();
+    assertThat(Files.mismatch(big, dir.resolve("back.iso"))).isEqualTo(-1);
+
+    Result del = run("delete", code, "--json");
+    assertThat(del.code()).as(del.err()).isZero();
+    assertThat(fake.files(storageId)).isEmpty();
+  }
+
+  @Test
+  void status_reportsPentaractReachableAndLoggedIn() throws Exception {
+    Result status = run("status", "--json");
+
+    assertThat(status.code()).as(status.err()).isZero();
+    JsonNode storage = status.json().get("storage");
+    assertThat(storage.get("name").asText()).isEqualTo("pentaract");
+    assertThat(storage.get("up").asBoolean()).isTrue();
+    assertThat(storage.get("detail").asText()).contains("logged in as " + EMAIL);
+  }
+
+  @Test
+  void upload_whilePentaractIsDown_waitsWithANotice_thenCompletesWhenItIsBack() throws Exception {
+    Path small = Files.writeString(dir.resolve("small.txt"), "hello");
+    fake.stop();
+
+    Path out = dir.resolve("up.out");
+    Path err = dir.resolve("up.err");
+    Process up = builder("upload", small.toString(), "--json")
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    try {
+      // the outage is announced, and the job stays queued instead of failing
+      awaitText(err, "unavailable", 60);
+      assertThat(Files.readString(err)).contains("retrying at").contains("Connection refused");
+      assertThat(up.isAlive()).isTrue();
+
+      fake.start();
+
+      assertThat(up.waitFor(3, TimeUnit.MINUTES)).as("upload finishes once Pentaract is back")
+          .isTrue();
+      assertThat(up.exitValue()).as(Files.readString(err)).isZero();
+      JsonNode file = new ObjectMapper().readTree(Files.readString(out)).get("files").get(0);
+      assertThat(file.get("status").asText()).isEqualTo("completed");
+      assertThat(fake.files(storageId)).hasSize(1);
+    } finally {
+      up.destroyForcibly();
+    }
+  }
+
+  private static void awaitText(Path file, String text, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file) && Files.readString(file).contains(text)) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    throw new AssertionError("'" + text + "' did not appear in " + file + " within " + seconds
+        + " s:\n" + (Files.exists(file) ? Files.readString(file) : "(missing)"));
+  }
+
+  private record Result(int code, String out, String err) {
+    JsonNode json() throws IOException {
+      return new ObjectMapper().readTree(out);
+    }
+  }
+
+  private Result run(String... args) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("scoutbot " + String.join(" ", args) + " did not finish");
+    }
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private ProcessBuilder builder(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Xmx64m");
+    cmd.add("-jar");
+    cmd.add(System.getProperty("scoutbot.jar", "target/scoutbot.jar"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    env.put("PENTARACT_ENABLED", "true");
+    env.put("PENTARACT_API_URL", fake.apiUrl().toString());
+    env.put("PENTARACT_EMAIL", EMAIL);
+    env.put("PENTARACT_PASSWORD", PASSWORD);
+    return pb;
+  }
+}
