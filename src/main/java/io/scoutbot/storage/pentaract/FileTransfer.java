@@ -1,6 +1,7 @@
 package io.scoutbot.storage.pentaract;
 
 import io.scoutbot.resource.MemoryBudget;
+import io.scoutbot.transfer.Crc32cDigest;
 import io.scoutbot.transfer.OverlappedDigests;
 import io.scoutbot.transfer.Sha256;
 import java.io.InterruptedIOException;
@@ -12,8 +13,8 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The streaming resources one file's transfer uses for all its requests: up to two buffers reserved
  * from the memory budget (so reading, writing and hashing overlap), and the SHA-256 of the whole file
- * (lane 0) and, for segmented files, of the current segment (lane 1), each computed on its own thread
- * when the file spans more than one buffer. Memory held is the buffers, never the file. Not
+ * (lane 0) and, for segmented files, the CRC32C of the current segment (lane 1), each computed on its
+ * own thread when the file spans more than one buffer. Memory held is the buffers, never the file. Not
  * thread-safe: owned by the one thread that runs the transfer.
  */
 final class FileTransfer implements AutoCloseable {
@@ -43,7 +44,7 @@ final class FileTransfer implements AutoCloseable {
     }
     List<MessageDigest> list = new ArrayList<>(List.of(Sha256.newDigest()));
     if (segmented) {
-      list.add(Sha256.newDigest());
+      list.add(new Crc32cDigest());
     }
     digests = size > first.bytes()
         ? OverlappedDigests.start(list, lanes)
@@ -87,16 +88,19 @@ final class FileTransfer implements AutoCloseable {
     return clone(digests.digest(WHOLE));
   }
 
-  /** Rolls the whole-file digest back to {@code saved} and starts a fresh segment digest. */
+  /** Rolls the whole-file digest back to {@code saved} and starts a fresh segment checksum. */
   void restart(MessageDigest saved) throws InterruptedIOException {
     drain();
     digests.replace(WHOLE, clone(saved));
     if (segmented) {
-      digests.replace(SEGMENT, Sha256.newDigest());
+      digests.replace(SEGMENT, new Crc32cDigest());
     }
   }
 
-  /** The finished SHA-256 of lane {@code lane}, which starts over afterwards. */
+  /**
+   * The finished digest of lane {@code lane} in hex (SHA-256 for {@link #WHOLE}, CRC32C for {@link
+   * #SEGMENT}); the lane starts over afterwards.
+   */
   String finish(int lane) throws InterruptedIOException {
     drain();
     return Sha256.hex(digests.digest(lane));

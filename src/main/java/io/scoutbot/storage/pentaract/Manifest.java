@@ -10,8 +10,13 @@ import java.util.regex.Pattern;
 
 /**
  * The small JSON object that describes a segmented file: its size and SHA-256, and each segment's
- * path, size and SHA-256, in order. Written after every segment is stored, so its presence means the
+ * path, size and CRC32C, in order. Written after every segment is stored, so its presence means the
  * file is complete. Immutable.
+ *
+ * <p>Why CRC32C per segment and not SHA-256: the whole file's SHA-256 already proves the download is
+ * the stored file; a segment's checksum only has to catch a damaged or truncated segment early, so
+ * it can be fetched again. A second SHA-256 over every byte would double the hashing CPU, the
+ * dominant cost of an upload on a small host.
  */
 record Manifest(
     @JsonProperty("format") String format,
@@ -26,6 +31,7 @@ record Manifest(
   static final int MAX_BYTES = 16 << 20;
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern CRC32C = Pattern.compile("[0-9a-f]{8}");
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -33,7 +39,7 @@ record Manifest(
   record Segment(
       @JsonProperty("path") String path,
       @JsonProperty("size") long size,
-      @JsonProperty("sha256") String sha256) {}
+      @JsonProperty("crc32c") String crc32c) {}
 
   Manifest {
     segments = List.copyOf(segments);
@@ -75,7 +81,7 @@ record Manifest(
     long total = 0;
     for (Segment s : m.segments()) {
       if (s == null || s.path() == null || !s.path().startsWith(folder)
-          || s.path().indexOf('/', folder.length()) >= 0 || s.size() <= 0 || !isSha256(s.sha256())) {
+          || s.path().indexOf('/', folder.length()) >= 0 || s.size() <= 0 || s.crc32c() == null || !CRC32C.matcher(s.crc32c()).matches()) {
         throw new IllegalArgumentException("manifest has an invalid segment entry: " + s);
       }
       total += s.size();

@@ -388,10 +388,10 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
         attempts.run("download of " + label,
             () -> client.download(storage, s.path(), s.size(), (in, length) -> {
               long got = receive(in, out, target, at, s.size(), transfer, start, seen);
-              String sha = transfer.finish(FileTransfer.SEGMENT);
-              if (!sha.equals(s.sha256())) {
-                throw new PentaractFailure(label + " arrived with SHA-256 " + sha + " instead of "
-                    + s.sha256(), Disposition.RETRY, OptionalInt.of(200), false,
+              String crc = transfer.finish(FileTransfer.SEGMENT);
+              if (!crc.equals(s.crc32c())) {
+                throw new PentaractFailure(label + " arrived with CRC32C " + crc + " instead of "
+                    + s.crc32c(), Disposition.RETRY, OptionalInt.of(200), false,
                     null);
               }
               return got;

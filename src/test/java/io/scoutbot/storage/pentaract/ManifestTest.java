@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The segment manifest: written as JSON, read back only when it is consistent. */
 class ManifestTest {
 
-  private static final String A = "a".repeat(64);
-  private static final String B = "b".repeat(64);
+  private static final String A = "0a1b2c3d";
+  private static final String B = "ffffffff";
   private static final String C = "c".repeat(64);
   private static final String LOCATION = "scoutbot/ABC123/f.bin.segments/manifest.json";
 
@@ -45,6 +45,15 @@ class ManifestTest {
 
     assertThatThrownBy(() -> Manifest.parse(wrong.toJson(), LOCATION))
         .hasMessageContaining("add up to 150 bytes, not the recorded 151");
+  }
+
+  @Test
+  void parse_refusesASegmentWithoutAValidCrc32c() {
+    Manifest bad = Manifest.of("ABC123/f.bin", 100, C, 100,
+        List.of(new Manifest.Segment("scoutbot/ABC123/f.bin.segments/00001", 100, "a".repeat(64))));
+
+    assertThatThrownBy(() -> Manifest.parse(bad.toJson(), LOCATION))
+        .hasMessageContaining("invalid segment entry");
   }
 
   @Test

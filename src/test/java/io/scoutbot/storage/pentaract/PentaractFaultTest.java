@@ -264,7 +264,7 @@ class PentaractFaultTest {
     assertThatThrownBy(() -> roundTrip(stored))
         .isInstanceOf(PentaractFailure.class)
         .hasMessageContaining("segment 2 of 3")
-        .hasMessageContaining("arrived with SHA-256");
+        .hasMessageContaining("arrived with CRC32C");
   }
 
   @Test
