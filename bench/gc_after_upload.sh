@@ -9,14 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
-java_bin() {
-  for c in "${JAVA_HOME:-/nonexistent}/bin/java" $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV) java; do
-    if v=$("$c" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}') && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
-      echo "$c"; return; fi
-  done
-  echo "no JDK 21+ found" >&2; exit 2
-}
-JAVA=$(java_bin)
+source bench/lib/java.sh
+find_jdk
+JAVA="$JAVA_BIN"
 LAUNCHER=$(sed -n 's/^SCOUTBOT_JVM_DEFAULTS="\${SCOUTBOT_JVM_DEFAULTS-\(.*\)}"$/\1/p' scoutbot)
 work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/scoutbot-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"
-java_bin="$(./scoutbot --print-java 2>/dev/null || true)"
-[ -n "$java_bin" ] || java_bin=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+source bench/lib/java.sh
+find_jdk
+java_bin="$JAVA_BIN"
 jar="$PWD/target/scoutbot.jar"
 work="$(mktemp -d "${TMPDIR:-/tmp}/scoutbot-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

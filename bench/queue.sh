@@ -11,7 +11,8 @@ JOBS="${QUEUE_BENCH_JOBS:-1000}"
 ROUNDS="${QUEUE_BENCH_ROUNDS:-5}"
 PG="${SCOUTBOT_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}"
 
-. bench/find-java.sh
+source bench/lib/java.sh
+find_jdk
 [ -f target/scoutbot.jar ] && [ -d target/test-classes ] || ./scoutbot build >/dev/null
 
 work="$(mktemp -d)"
@@ -19,6 +20,6 @@ trap 'rm -rf "$work"' EXIT
 echo
 echo "Queue operations: $JOBS jobs per round, $ROUNDS interleaved rounds, one thread."
 echo
-"$java_bin" -Xmx256m -cp target/scoutbot.jar:target/test-classes \
+"$JAVA_BIN" -Xmx256m -cp target/scoutbot.jar:target/test-classes \
   io.scoutbot.queue.QueueOpsBench "$JOBS" "$ROUNDS" "$work" "$PG" 2>"$work/stderr.log" \
   || { cat "$work/stderr.log" >&2; exit 1; }

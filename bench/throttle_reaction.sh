@@ -9,14 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-7}
-java_bin() {
-  for c in "${JAVA_HOME:-/nonexistent}/bin/java" $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV) java; do
-    if v=$("$c" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}') && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
-      echo "$c"; return; fi
-  done
-  echo "no JDK 21+ found" >&2; exit 2
-}
-JAVA=$(java_bin)
+source bench/lib/java.sh
+find_jdk
+JAVA="$JAVA_BIN"
 work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/scoutbot-bench.XXXXXX")
 cg=""
 cleanup() { [ -n "$cg" ] && rmdir "$cg" 2>/dev/null || true; rm -rf "$work"; }

@@ -1,22 +1,14 @@
 # Sourced by bench scripts and bench/fake-pentaract (not a benchmark itself).
-# Finds a JDK >= 21 the way ./scoutbot does and builds the test classpath (main + test classes and
-# every dependency), so test-tree programs (the fake Pentaract, discard sinks, bench clients) run.
+# find_jdk: sets JAVA_BIN (and JAVA_HOME) to the JDK the launcher picks (./scoutbot --print-java),
+# so benchmarks run on the same Java as the service. test_classpath: main + test classes and every
+# dependency, so test-tree programs (the fake Pentaract, discard sinks, bench clients) run.
+
+bench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 find_jdk() {
-  local c
-  for c in "${JAVA_HOME:-}/bin/java" "$(command -v java 2>/dev/null || true)" \
-      $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV); do
-    [ -n "$c" ] && [ -x "$c" ] || continue
-    local v
-    v="$("$c" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}' | cut -d. -f1)"
-    if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null && [ -x "$(dirname "$c")/javac" ]; then
-      JAVA_BIN="$c"
-      export JAVA_HOME="$(dirname "$(dirname "$c")")"
-      return 0
-    fi
-  done
-  echo "needs a JDK 21 or newer (JAVA_HOME or /usr/lib/jvm)" >&2
-  exit 2
+  JAVA_BIN="$("$bench_root/scoutbot" --print-java)" || exit 2
+  export JAVA_HOME
+  JAVA_HOME="$(dirname "$(dirname "$JAVA_BIN")")"
 }
 
 # Prints the classpath; compiles the test tree first when needed.

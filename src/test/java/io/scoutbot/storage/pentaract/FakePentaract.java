@@ -1163,6 +1163,7 @@ public final class FakePentaract implements AutoCloseable {
     o.put("--chat-id", "-1234567890");
     o.put("--token-minutes", "30");
     o.put("--workers", "4");
+    o.put("--upload-latency-ms", "0");
     for (int i = 0; i < args.length; i++) {
       if (!o.containsKey(args[i]) || i + 1 >= args.length) {
         System.err.println("usage: FakePentaract " + String.join(" ", o.keySet().stream()
@@ -1178,6 +1179,10 @@ public final class FakePentaract implements AutoCloseable {
         .user(o.get("--email"), o.get("--password"))
         .workers(Integer.parseInt(o.get("--workers")))
         .tokenLifetime(Duration.ofMinutes(Long.parseLong(o.get("--token-minutes"))));
+    long latency = Long.parseLong(o.get("--upload-latency-ms"));
+    if (latency > 0) {
+      fake.answerUploadsAfter(Duration.ofMillis(latency));
+    }
     String storage = o.get("--storage");
     String id = storage.isEmpty() ? null
         : fake.addStorage(o.get("--email"), storage, Long.parseLong(o.get("--chat-id")), true);
