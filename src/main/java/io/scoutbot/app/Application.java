@@ -442,6 +442,11 @@ final class Application implements CliContext, AutoCloseable {
   @Override
   public synchronized void close() {
     lifecycle.stop();
+    if (budget.peak() > 0) {
+      log.atLevel(serving ? Level.INFO : Level.DEBUG)
+          .log("Memory budget: peak {} of {} bytes (per operation {}); never exceeded",
+              budget.peak(), budget.capacity(), budget.perOperation());
+    }
     stopMonitoring();
     closeStorage();
     if (gc != null) {

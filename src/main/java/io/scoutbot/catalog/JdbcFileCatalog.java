@@ -1,6 +1,8 @@
 package io.scoutbot.catalog;
 
+import io.scoutbot.db.Columns;
 import io.scoutbot.db.Database;
+import io.scoutbot.db.DatabaseFailure;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.storage.StoredObject;
@@ -185,19 +187,12 @@ public final class JdbcFileCatalog implements FileCatalog {
         rs.getInt("segments"),
         FileStatus.fromDb(rs.getString("status")),
         rs.getString("error"),
-        instant(rs, "created_at"),
-        instant(rs, "started_at"),
-        instant(rs, "completed_at"));
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        Columns.instant(rs, "created_at"),
+        Columns.instant(rs, "started_at"),
+        Columns.instant(rs, "completed_at"));
   }
 
   private static ScoutFailure failure(String what, SQLException e) {
-    return new ScoutFailure(
-        "database error: " + what + " (" + e.getMessage() + "); the operation can be retried",
-        Disposition.RETRY, e);
+    return DatabaseFailure.of(what, e);
   }
 }

@@ -1,7 +1,9 @@
 package io.scoutbot.queue;
 
 import io.scoutbot.config.QueueConfig;
+import io.scoutbot.db.Columns;
 import io.scoutbot.db.Database;
+import io.scoutbot.db.DatabaseFailure;
 import io.scoutbot.db.Dialect;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
@@ -536,22 +538,15 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         rs.getString("last_error"),
         rs.getString("code"),
         rs.getString("lease_owner"),
-        instant(rs, "lease_until"),
+        Columns.instant(rs, "lease_until"),
         rs.getLong("progress_bytes"),
         rs.getLong("version"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
-        instant(rs, "started_at"),
-        instant(rs, "finished_at"));
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        Columns.instant(rs, "started_at"),
+        Columns.instant(rs, "finished_at"));
   }
 
   private static ScoutFailure failure(String what, SQLException e) {
-    return new ScoutFailure(
-        "database error: " + what + " (" + e.getMessage() + "); the operation can be retried",
-        Disposition.RETRY, e);
+    return DatabaseFailure.of(what, e);
   }
 }

@@ -37,15 +37,14 @@ public final class PipelinedCopy {
         if (lastTicket[i] != 0) {
           digests.awaitConsumed(lastTicket[i]);
         }
-        int n = in.read(buf, 0, (int) Math.min(buf.length, limit - total));
-        if (n < 0) {
+        int want = (int) Math.min(buf.length, limit - total);
+        // sliced reads: see ChunkedCopy on the JDK's hidden per-call native buffers
+        int n = ChunkedCopy.fill(in, buf, want);
+        if (n <= 0) {
           break;
         }
-        if (n == 0) {
-          continue;
-        }
         lastTicket[i] = digests.submit(buf, 0, n);
-        out.write(buf, 0, n);
+        ChunkedCopy.write(out, buf, 0, n);
         total += n;
         progress.advance(n);
         i = (i + 1) % buffers.length;
