@@ -167,7 +167,9 @@ final class UploadCommand extends ScoutCommand {
     return new JobListener() {
       @Override
       public void retrying(Job job, Instant next, String reason) {
-        root.err().println("\r\033[Knotice: " + job.name() + " (" + job.code() + "): " + reason
+        // on a terminal, clear the progress line first; in a log file, no escape codes
+        String clear = System.console() != null ? "\r\033[K" : "";
+        root.err().println(clear + "notice: " + job.name() + " (" + job.code() + "): " + reason
             + "; retrying at " + TIME.format(next) + " - it stays queued if you stop waiting");
         root.err().flush();
       }
