@@ -94,8 +94,9 @@ class PentaractCliIT {
         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try {
       // the outage is announced, and the job stays queued instead of failing
-      awaitText(err, "unavailable", 60);
-      assertThat(Files.readString(err)).contains("retrying at").contains("Connection refused");
+      awaitText(err, "retrying at", 60);
+      assertThat(Files.readString(err)).contains("notice: small.txt").contains("unavailable")
+          .contains("Connection refused");
       assertThat(up.isAlive()).isTrue();
 
       fake.start();
