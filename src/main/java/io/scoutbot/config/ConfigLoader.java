@@ -41,8 +41,10 @@ public final class ConfigLoader {
             .toAbsolutePath()
             .normalize();
     String databaseUrl = r.text("DATABASE_URL", "jdbc:sqlite:" + dataDir.resolve("scoutbot.db"));
+    // the URL may carry a password: only its redacted form is ever shown
+    r.shown("DATABASE_URL", JdbcUrls.redact(databaseUrl));
     if (!databaseUrl.startsWith("jdbc:sqlite:") && !databaseUrl.startsWith("jdbc:postgresql:")) {
-      r.problem("DATABASE_URL", databaseUrl,
+      r.problem("DATABASE_URL", JdbcUrls.redact(databaseUrl),
           "expected jdbc:sqlite:<file> or jdbc:postgresql://host:port/database");
     }
     String nodeId = r.text("NODE_ID", defaultNodeId(settings));
@@ -64,7 +66,10 @@ public final class ConfigLoader {
             r.intValue("QUEUE_MAX_JOBS_PER_USER", 50, 1, 100_000),
             r.integer("QUEUE_MAX_BYTES_PER_USER_MB", 20_480, 1, 1L << 30) * MIB,
             r.intValue("QUEUE_MAX_RUNNING_PER_USER", 2, 1, 1000),
-            r.interval("QUEUE_LEASE_SECONDS", 60, 86_400, "seconds", Duration.ofSeconds(1)),
+            // below ~15 s, heartbeats and dead-worker checks would hammer the database, and a
+            // slow submission could lose its temp copy to the sweep's grace period
+            Duration.ofSeconds(r.integer("QUEUE_LEASE_SECONDS", 60, 15, 86_400,
+                "expected a whole number of seconds from 15 to 86400")),
             r.intValue("QUEUE_RETRY_ATTEMPTS", 5, 1, 1000),
             r.interval("QUEUE_POLL_SECONDS", 2, 3600, "seconds", Duration.ofSeconds(1)),
             r.interval("QUEUE_AGING_SECONDS", 600, 604_800, "seconds", Duration.ofSeconds(1)));
@@ -116,6 +121,11 @@ public final class ConfigLoader {
     Duration poll =
         r.interval("RESOURCE_THROTTLE_POLL_SECONDS", 5, 3600, "seconds", Duration.ofSeconds(1));
     long budgetMb = r.integer("RESOURCE_MEMORY_BUDGET_MB", 0, 0, 1_048_576);
+    if (budgetMb > 0 && budgetMb * MIB < chunk) {
+      r.problem("RESOURCE_MEMORY_BUDGET_MB", Long.toString(budgetMb),
+          "expected 0 (derive it from the heap) or at least RESOURCE_STREAMING_CHUNK_SIZE ("
+              + chunk + " bytes), so that one streaming buffer fits");
+    }
     return new ResourceConfig(
         enabled, interval, cpu, mem, disk, margin, maxMemoryMb * MIB,
         (int) Math.max(ResourceConfig.MIN_CHUNK_SIZE, chunk), gc, sample, thresholdMb * MIB,
@@ -143,6 +153,13 @@ public final class ConfigLoader {
   private static PentaractConfig pentaract(SettingsReader r) {
     boolean enabled = r.bool("PENTARACT_ENABLED", false);
     URI url = r.url("PENTARACT_API_URL", "http://localhost:8000/api");
+    if (url != null && url.getRawUserInfo() != null) {
+      r.shown("PENTARACT_API_URL", url.toString().replace(url.getRawUserInfo() + "@", "***@"));
+      r.problem("PENTARACT_API_URL", url.toString().replace(url.getRawUserInfo() + "@", "***@"),
+          "expected a URL without user:password@; put the login in PENTARACT_EMAIL and "
+              + "PENTARACT_PASSWORD");
+      url = null;
+    }
     String email = r.text("PENTARACT_EMAIL", null);
     Secret password = r.secret("PENTARACT_PASSWORD");
     String storage = r.text("PENTARACT_STORAGE", "ScoutBot-Storage");

@@ -40,6 +40,11 @@ final class SettingsReader {
     problems.add(name + "=" + quote(value) + " is not valid: " + allowed);
   }
 
+  /** Replaces how {@code name} appears in the effective configuration (e.g. with a password masked). */
+  void shown(String name, String value) {
+    effective.put(name, value);
+  }
+
   /** A raw value, or null when unset or blank. */
   String raw(String name) {
     String v = source.get(name);

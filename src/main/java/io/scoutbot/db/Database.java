@@ -2,6 +2,7 @@ package io.scoutbot.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.scoutbot.config.JdbcUrls;
 import io.scoutbot.health.HealthCheck;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
@@ -109,8 +110,7 @@ public final class Database implements AutoCloseable, HealthCheck {
   }
 
   static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***")
-        .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+    return JdbcUrls.redact(url);
   }
 
   private static String rootMessage(Throwable t) {

@@ -319,12 +319,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   }
 
   @Override
-  public Set<Path> liveOwnedFiles(String node) {
+  public Set<Path> liveOwnedFiles() {
     Set<Path> out = new LinkedHashSet<>();
     for (Job j :
         query("SELECT " + COLUMNS + " FROM upload_job WHERE source_kind = 'local_file'"
-            + " AND source_owned = 1 AND source_node = ? AND state IN ('pending', 'running')",
-            node)) {
+            + " AND source_owned = 1 AND state IN ('pending', 'running')")) {
       if (j.source() instanceof JobSource.LocalFile f) {
         out.add(f.path());
       }
@@ -409,7 +408,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     List<Object> args = new ArrayList<>();
     StringBuilder sql =
         new StringBuilder(
-            "UPDATE upload_job SET state = 'running', attempts = attempts + 1, lease_owner = ?,"
+            // taking over an expired lease counts as a failure: a job that kills its worker (say,
+            // an OOM kill) must end after QUEUE_RETRY_ATTEMPTS, not crash-loop for ever
+            "UPDATE upload_job SET state = 'running', attempts = attempts + 1,"
+                + " failures = failures + CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
+                + " lease_owner = ?,"
                 + " lease_until = ?, started_at = ?, progress_bytes = 0, version = version + 1"
                 + " WHERE id = (SELECT j.id FROM upload_job j"
                 // repeats the partial index's condition so SQLite can use it to walk in order

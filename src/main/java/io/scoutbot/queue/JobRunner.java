@@ -127,6 +127,14 @@ public final class JobRunner {
   }
 
   private Result attempt(Job job, Progress progress) {
+    if (job.failures() >= policy.maxAttempts()) {
+      // the claim counts a taken-over lease as a failure: this job's earlier attempts ended with
+      // their worker gone (crashed, or killed - e.g. out of memory); running it again could only
+      // take the service down again
+      throw new ScoutFailure("gave up after " + job.failures() + " failed attempts, the last ones"
+          + " ending with the worker gone (the process crashed or was killed while uploading it)",
+          Disposition.PERMANENT);
+    }
     if (!(job.source() instanceof JobSource.LocalFile file)) {
       throw new ScoutFailure(
           "no fetcher for " + job.source().kind() + " sources yet; this job cannot run",

@@ -26,6 +26,10 @@ public interface QueueHousekeeping {
    */
   int adoptUnregistered(Duration grace);
 
-  /** The files jobs of {@code node} still own (pending or running jobs with an owned local file). */
-  Set<Path> liveOwnedFiles(String node);
+  /**
+   * The files unfinished jobs still own (pending or running jobs with an owned local file), on any
+   * node: temp space may be shared between nodes (a volume mounted in several containers), so a
+   * sweep must never take a file another node's job still needs.
+   */
+  Set<Path> liveOwnedFiles();
 }

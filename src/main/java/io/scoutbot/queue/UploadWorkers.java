@@ -367,7 +367,7 @@ public final class UploadWorkers implements AutoCloseable {
     if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
       // a CLI running its own jobs leaves the sweep to serve
       nextSweep = now.plus(Duration.ofMinutes(10));
-      spool.sweep(housekeeping.liveOwnedFiles(node), settings.lease());
+      spool.sweep(housekeeping.liveOwnedFiles(), settings.lease());
     }
   }
 }

@@ -127,7 +127,8 @@ class ConfigLoaderTest {
         "HTTP_ADDR|0.0.0.0:8080|needs HTTP_TOKEN",
         "LOG_LEVEL|loud|expected one of trace, debug, info, warn, error, off",
         "LOG_FORMAT|xml|expected text or json",
-        "QUEUE_LEASE_SECONDS|0|whole number of seconds from 1",
+        "QUEUE_LEASE_SECONDS|0|whole number of seconds from 15",
+        "QUEUE_LEASE_SECONDS|14|whole number of seconds from 15",
         "DOWNLOAD_MAX_MB|0|whole number from 1"
       })
   void load_badValue_isRejectedWithOneLineNamingVariableValueAndAllowed(
@@ -148,6 +149,16 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("RESOURCE_STREAMING_CHUNK_SIZE=2097152")
         .hasMessageContaining("1048576 bytes");
+  }
+
+  @Test
+  void load_memoryBudgetSmallerThanOneChunk_isRejected() {
+    assertThatThrownBy(
+            () -> load(env("RESOURCE_MEMORY_BUDGET_MB", "1", "RESOURCE_STREAMING_CHUNK_SIZE",
+                "2097152")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("RESOURCE_MEMORY_BUDGET_MB=1 is not valid")
+        .hasMessageContaining("2097152 bytes");
   }
 
   @Test
@@ -195,6 +206,29 @@ class ConfigLoaderTest {
             "RESOURCE_GC_AFTER_UPLOAD", "DATABASE_URL", "DATA_DIR");
     assertThat(c.effective().values()).noneMatch(v -> v.contains("hunter2") || v.contains("ABC"));
     assertThat(c.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void effective_masksTheDatabasePassword_inTheUrlAndInProblems() {
+    ScoutConfig c =
+        load(env("DATABASE_URL", "jdbc:postgresql://db:5432/scoutbot?user=s&password=hunter2"));
+
+    assertThat(c.databaseUrl()).contains("password=hunter2");
+    assertThat(c.effective().get("DATABASE_URL"))
+        .isEqualTo("jdbc:postgresql://db:5432/scoutbot?user=s&password=***");
+    assertThatThrownBy(() -> load(env("DATABASE_URL", "postgresql://u:hunter2@db/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DATABASE_URL=postgresql://u:***@db/x")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void load_pentaractUrlWithCredentials_isRejectedWithoutShowingThem() {
+    assertThatThrownBy(() -> load(env("PENTARACT_API_URL", "http://bot:hunter2@pentaract:8000/api")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PENTARACT_API_URL=http://***@pentaract:8000/api")
+        .hasMessageContaining("PENTARACT_EMAIL")
+        .hasMessageNotContaining("hunter2");
   }
 
   @Test

@@ -161,6 +161,27 @@ class JobRunnerTest {
   }
 
   @Test
+  void run_aJobWhoseWorkersKeepDying_failsAtTheLimit_insteadOfCrashLooping() throws Exception {
+    Job job = h.submit(1, "oom.bin", 10, true);
+    Job claimed = claim();
+    for (int i = 1; i < h.policy.maxAttempts(); i++) {
+      // the worker dies without a word; the lease runs out and another worker takes it over
+      h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+      claimed = claim();
+    }
+    assertThat(claimed.failures()).isEqualTo(h.policy.maxAttempts() - 1);
+    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+    claimed = claim();
+
+    assertThat(h.runner.run(claimed, Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+    assertThat(h.storage.attempts).hasValue(0);
+    Job after = h.queue.find(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.FAILED);
+    assertThat(after.lastError()).contains("worker gone");
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+  }
+
+  @Test
   void run_interrupted_releasesTheJobBackToThQueue_withoutCountingTheAttempt() throws Exception {
     Job job = h.submit(1, "big.bin", 100_000, true);
     h.storage.during = () -> Thread.currentThread().interrupt();
