@@ -16,8 +16,16 @@ public interface FileCatalog {
    */
   StoredFile register(NewFile file);
 
-  /** Moves a file to a new status, recording what was stored (on completion) or why it failed. */
-  void transition(String code, FileStatus status, StoredObject stored, String error);
+  /**
+   * Moves a file to a new status, recording what was stored (on completion) or why it failed.
+   * Deleted is final, and a completed file can only be deleted or completed again (a retried upload
+   * of the same key): a late retry, cancel or failure never brings a deleted file back or
+   * downgrades a stored one.
+   *
+   * @return whether the move happened; false when the file's current status forbids it
+   * @throws io.scoutbot.retry.ScoutFailure when no file has this code
+   */
+  boolean transition(String code, FileStatus status, StoredObject stored, String error);
 
   /** The owner's file with this code, in any status but deleted. */
   Optional<StoredFile> find(long ownerId, String code);

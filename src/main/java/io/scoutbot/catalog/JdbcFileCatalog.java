@@ -77,7 +77,7 @@ public final class JdbcFileCatalog implements FileCatalog {
   }
 
   @Override
-  public void transition(String code, FileStatus status, StoredObject stored, String error) {
+  public boolean transition(String code, FileStatus status, StoredObject stored, String error) {
     long now = clock.millis();
     StringBuilder sql = new StringBuilder("UPDATE stored_file SET status = ?, error = ?");
     switch (status) {
@@ -88,7 +88,11 @@ public final class JdbcFileCatalog implements FileCatalog {
     if (stored != null) {
       sql.append(", remote_path = ?, size = ?, sha256 = ?, segments = ?");
     }
-    sql.append(" WHERE code = ?");
+    sql.append(" WHERE code = ? AND status <> 'deleted'");
+    if (status != FileStatus.DELETED && status != FileStatus.COMPLETED) {
+      // a stored file is only ever deleted, or stored again (the same key: a retried upload)
+      sql.append(" AND status <> 'completed'");
+    }
     try (Connection c = db.dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
@@ -105,11 +109,24 @@ public final class JdbcFileCatalog implements FileCatalog {
         ps.setInt(i++, stored.segments());
       }
       ps.setString(i, code);
-      if (ps.executeUpdate() != 1) {
+      if (ps.executeUpdate() == 1) {
+        return true;
+      }
+      if (!exists(c, code)) {
         throw new ScoutFailure("no catalog entry with code " + code, Disposition.PERMANENT);
       }
+      return false;
     } catch (SQLException e) {
       throw failure("cannot update " + code, e);
+    }
+  }
+
+  private static boolean exists(Connection c, String code) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM stored_file WHERE code = ?")) {
+      ps.setString(1, code);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 

@@ -268,6 +268,8 @@ public final class FileDesk {
       target.delete(f.remotePath());
     }
     catalog.transition(f.code(), FileStatus.DELETED, null, null);
+    // a file deleted before it was uploaded must not keep its job, quota and temp copy
+    jobs.cancelPendingFor(ownerId, f.code());
     log.info("Deleted {} ({})", f.code(), f.name());
     return f;
   }

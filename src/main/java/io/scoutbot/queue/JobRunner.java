@@ -153,13 +153,13 @@ public final class JobRunner {
         target.upload(new UploadRequest(file.path(), ObjectKeys.of(job.code(), entry.get().name()),
             size, entry.get().mimeType(), progress));
     Duration took = Duration.ofNanos(nanos.getAsLong() - start);
-    if (catalog.find(job.ownerId(), job.code()).isEmpty()) {
-      // its owner deleted the file while it was uploading: do not bring it back
+    if (!catalog.transition(job.code(), FileStatus.COMPLETED, stored, null)) {
+      // its owner deleted the file while it was uploading: do not bring it back (the catalog
+      // refuses to, so this holds even when the delete lands at the last moment)
       target.delete(stored.location());
       throw new ScoutFailure(
           "the file " + job.code() + " was deleted while it was uploading", Disposition.PERMANENT);
     }
-    catalog.transition(job.code(), FileStatus.COMPLETED, stored, null);
     if (!queue.settle(job, new Settlement.Completed(stored.size()))) {
       return lost(job);
     }

@@ -3,6 +3,7 @@ package io.scoutbot.queue;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.resource.Gate;
+import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.transfer.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * claimed them, lists jobs with estimates, and cancels them. Thread-safe.
  */
 public final class UploadJobs {
+
+  /** Covers every unfinished job one user can have (QUEUE_MAX_JOBS_PER_USER is at most this). */
+  private static final int QUERY_LIMIT = 100_000;
 
   private static final Logger log = LoggerFactory.getLogger(UploadJobs.class);
 
@@ -226,6 +230,23 @@ public final class UploadJobs {
     spool.release(job);
     log.info("Cancelled job {} ({})", job.id(), job.name());
     return job;
+  }
+
+  /**
+   * Cancels the owner's pending jobs for the file {@code code} (its owner deleted the file before it
+   * was uploaded), releasing their temp copies; a running one notices the deletion itself.
+   */
+  public void cancelPendingFor(long ownerId, String code) {
+    for (Job job : board.list(JobQuery.unfinished(OptionalLong.of(ownerId), QUERY_LIMIT))) {
+      if (code.equals(job.code()) && job.state() == JobState.PENDING) {
+        try {
+          cancel(ownerId, job.id());
+        } catch (ScoutFailure e) {
+          // it started running meanwhile: the runner sees the deletion and stops
+          log.debug("job {} could not be cancelled: {}", job.id(), e.getMessage());
+        }
+      }
+    }
   }
 
   public java.util.Optional<Job> find(long id) {

@@ -156,6 +156,38 @@ abstract class FileCatalogContract {
   }
 
   @Test
+  void transition_ofADeletedFile_isRefused_soNothingBringsItBack() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(pending(1, "gone.txt", 1));
+    catalog.transition(f.code(), FileStatus.DELETED, null, null);
+
+    assertThat(catalog.transition(f.code(), FileStatus.FAILED, null, "cancelled")).isFalse();
+    assertThat(catalog.transition(f.code(), FileStatus.COMPLETED,
+        new StoredObject(f.code() + "/gone.txt", 1, "00".repeat(32), 1), null)).isFalse();
+    assertThat(catalog.find(1, f.code())).isEmpty();
+  }
+
+  @Test
+  void transition_ofACompletedFile_onlyDeletes_neverDowngrades() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    String code = complete(catalog, 1, "kept.txt");
+
+    assertThat(catalog.transition(code, FileStatus.PENDING, null, "retrying")).isFalse();
+    assertThat(catalog.transition(code, FileStatus.FAILED, null, "late failure")).isFalse();
+    assertThat(catalog.find(1, code).orElseThrow().status()).isEqualTo(FileStatus.COMPLETED);
+    assertThat(catalog.transition(code, FileStatus.DELETED, null, null)).isTrue();
+  }
+
+  @Test
+  void transition_ofAnUnknownCode_fails() {
+    FileCatalog catalog = catalog(FileCodes.random());
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> catalog.transition("NOPE00", FileStatus.FAILED, null, "x"))
+        .hasMessageContaining("no catalog entry with code NOPE00");
+  }
+
+  @Test
   void deleted_filesAreNeitherFoundNorListed() {
     FileCatalog catalog = catalog(FileCodes.random());
     String code = complete(catalog, 1, "gone.txt");
