@@ -5,13 +5,14 @@ import io.scoutbot.retry.ScoutFailure;
 import java.sql.SQLException;
 
 /**
- * A statement failed: the database was busy, unreachable or refused it. Transient as far as the
- * caller can tell, so the operation may be retried.
+ * A statement failed: the database was busy, unreachable or refused it. Classified UNAVAILABLE, like
+ * a storage outage: the queue keeps the work and waits the database out instead of spending a job's
+ * retry attempts on it.
  */
 public final class DatabaseFailure extends ScoutFailure {
 
   private DatabaseFailure(String message, SQLException cause) {
-    super(message, Disposition.RETRY, cause);
+    super(message, Disposition.UNAVAILABLE, cause);
   }
 
   /** The failure of doing {@code what} (e.g. "cannot read the catalog"). */

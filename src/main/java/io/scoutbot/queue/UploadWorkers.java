@@ -313,7 +313,8 @@ public final class UploadWorkers implements AutoCloseable {
       result = runner.run(job, held.progress(progressFor.apply(job)));
     }
     synchronized (this) {
-      if (result == JobRunner.Result.UNAVAILABLE) {
+      if (result == JobRunner.Result.UNAVAILABLE && !paused()) {
+        // the other jobs in flight when the outage began report it too; one pause per probe
         Duration pause =
             settings.outageBackoff().delay(outageStreak++, ThreadLocalRandom.current()::nextDouble);
         pausedUntil = clock.instant().plus(pause);
@@ -335,6 +336,11 @@ public final class UploadWorkers implements AutoCloseable {
   }
 
   private int capacity() {
+    synchronized (this) {
+      if (outageStreak > 0) {
+        return 1; // after an outage, probe with one job until one succeeds
+      }
+    }
     return Math.max(1, Math.min(settings.maxConcurrent(), workLimit.limit()));
   }
 

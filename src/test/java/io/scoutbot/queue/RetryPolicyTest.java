@@ -2,10 +2,12 @@ package io.scoutbot.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scoutbot.db.DatabaseFailure;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.storage.StorageException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
@@ -25,6 +27,7 @@ class RetryPolicyTest {
     Throwable slowDown =
         new ScoutFailure("429", Disposition.retryAfter(Duration.ofSeconds(42)));
     Throwable bug = new NullPointerException("x");
+    Throwable dbDown = DatabaseFailure.of("cannot settle", new SQLException("connection reset"));
     return Stream.of(
         // failure, attempts so far, failures so far -> settlement
         Arguments.of(rejected, 1, 0, new Settlement.Failed("file rejected")),
@@ -43,6 +46,10 @@ class RetryPolicyTest {
             new Settlement.Retry(NOW.plusSeconds(20), "Pentaract unreachable", false)),
         Arguments.of(down, 500, 2,
             new Settlement.Retry(NOW.plusSeconds(60), "Pentaract unreachable", false)),
+        // nor do database outages: waiting them out must not spend a job's attempts
+        Arguments.of(dbDown, 4, 2, new Settlement.Retry(NOW.plusSeconds(20),
+            "database error: cannot settle (connection reset); the operation can be retried",
+            false)),
         // an unclassified fault is transient and named
         Arguments.of(bug, 1, 0, new Settlement.Retry(NOW.plusSeconds(5),
             "unexpected error: java.lang.NullPointerException: x", true)));

@@ -69,6 +69,37 @@ class UploadWorkersTest {
   }
 
   @Test
+  void afterAnOutage_thePoolProbesWithOneJob_andOpensUpAgainOnceOneSucceeds() throws Exception {
+    h.storage.failure = r -> FakeStorage.unavailable();
+    for (int i = 0; i < 6; i++) {
+      h.submit(i, "f" + i, 100, true);
+    }
+    pool = h.workers(Set.of());
+    pool.start();
+    // the outage shows at the first job (others may have started meanwhile); then it pauses
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> h.storage.attempts.get() >= 1 && pool.inFlight() == 0);
+    int beforeProbe = h.storage.attempts.get();
+
+    CountDownLatch probing = new CountDownLatch(1);
+    h.storage.failure = r -> {
+      probing.countDown();
+      awaitRelease();
+      return null; // the backend is back: the probe succeeds
+    };
+    h.clock.advance(Duration.ofMinutes(10)); // past the pause and every job's backoff
+    pool.wake();
+
+    assertThat(probing.await(10, TimeUnit.SECONDS)).isTrue();
+    // six jobs are due and three workers idle, yet only the probe runs
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> pool.inFlight() == 1);
+    assertThat(h.storage.attempts.get()).isEqualTo(beforeProbe + 1);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.queue.counts().completed() == 6);
+  }
+
+  @Test
   void workers_wakeOnEnqueue_withoutWaitingForThePoll() throws Exception {
     pool = slowPolling();
     h.events.subscribe(new JobListener() {
