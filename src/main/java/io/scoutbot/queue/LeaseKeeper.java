@@ -52,9 +52,24 @@ final class LeaseKeeper {
             h.job.id(), e.getMessage());
         continue;
       }
-      if (!kept) {
+      if (!kept && !settledHere(h)) {
         h.lose();
       }
+    }
+  }
+
+  /**
+   * Returns whether a lease that could not be renewed ended because its own attempt just settled
+   * the job (between the settlement and the hold's close), not because another worker took it:
+   * interrupting that thread would only disturb its bookkeeping.
+   */
+  private boolean settledHere(Held h) {
+    try {
+      // every claim bumps the version, settling does not: an unchanged version means nobody
+      // claimed the job after this attempt, so this attempt itself settled it
+      return queue.find(h.job.id()).map(now -> now.version() == h.job.version()).orElse(true);
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -40,4 +40,7 @@ public interface UploadQueue {
    * @return false when the lease was lost meanwhile; the outcome was not recorded
    */
   boolean settle(Job claimed, Settlement settlement);
+
+  /** The job as the database has it now, or empty when there is no job with this id. */
+  Optional<Job> find(long id);
 }
