@@ -61,8 +61,19 @@ final class Lifecycle {
       }
       try {
         c.start().start();
+        boolean stopNow;
         synchronized (this) {
-          started.push(c);
+          // a stop (SIGTERM) that came while this component was starting has already run:
+          // stop this one here, or nothing ever would
+          stopNow = stopped;
+          if (!stopNow) {
+            started.push(c);
+          }
+        }
+        if (stopNow) {
+          log.debug("stopping {} at once: a stop came while it was starting", c.name());
+          c.stop().run();
+          return;
         }
         log.debug("started {}", c.name());
       } catch (Exception e) {

@@ -2,6 +2,8 @@ package io.scoutbot.cli;
 
 import io.scoutbot.config.ConfigException;
 import io.scoutbot.retry.ScoutFailure;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +40,21 @@ abstract class ScoutCommand implements Callable<Integer> {
         root.err().println("configuration error: " + p);
       }
       root.err().flush();
+      if (options.json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("error", "bad configuration");
+        doc.put("problems", e.problems());
+        doc.put("exit_code", USAGE);
+        out.document(doc);
+      }
       return USAGE;
     } catch (ScoutFailure e) {
       out.error(e.getMessage(), FAILED);
       return FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      out.error("interrupted", FAILED);
+      out.error("interrupted; uploads that did not finish stay queued ('scoutbot queue' shows"
+          + " them, 'scoutbot serve' finishes them)", FAILED);
       return FAILED;
     } catch (Exception e) {
       log.debug("unexpected failure", e);

@@ -227,6 +227,18 @@ class CliTest {
   }
 
   @Test
+  void badConfiguration_withJson_printsAnErrorDocumentListingTheProblems() {
+    env.put("RESOURCE_CPU_THRESHOLD", "lots");
+
+    Run r = run("list", "--json");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.json().get("exit_code").asInt()).isEqualTo(2);
+    assertThat(r.json().get("problems").get(0).asText())
+        .startsWith("RESOURCE_CPU_THRESHOLD=lots is not valid");
+  }
+
+  @Test
   void help_worksEvenWithABadConfiguration() {
     env.put("RESOURCE_CPU_THRESHOLD", "lots");
 

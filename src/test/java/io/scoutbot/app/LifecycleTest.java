@@ -78,4 +78,19 @@ class LifecycleTest {
 
     assertThat(events).containsExactly("start db", "stop db");
   }
+
+  @Test
+  void aStopDuringStart_stopsTheComponentThatWasStarting_andStartsNoMore() {
+    Lifecycle l = new Lifecycle(Duration.ofSeconds(1));
+    l.add("db", start("db"), stop("db"))
+        .add("workers", () -> {
+          events.add("start workers");
+          l.stop(); // SIGTERM arrives while the workers start
+        }, stop("workers"))
+        .add("http", start("http"), stop("http"));
+
+    l.start();
+
+    assertThat(events).containsExactly("start db", "start workers", "stop db", "stop workers");
+  }
 }

@@ -112,6 +112,34 @@ class PentaractCliIT {
     }
   }
 
+  @Test
+  void upload_stoppedWithSigterm_putsItsJobBackInTheQueue_insteadOfLeavingItLeased()
+      throws Exception {
+    Path small = Files.writeString(dir.resolve("slow.txt"), "hello");
+    fake.answerUploadsAfter(java.time.Duration.ofMinutes(5)); // Pentaract still busy with Telegram
+
+    Path err = dir.resolve("slow.err");
+    Process up = builder("upload", small.toString(), "--json")
+        .redirectOutput(dir.resolve("slow.out").toFile()).redirectError(err.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (fake.count("POST upload_to") == 0 && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertThat(fake.count("POST upload_to")).as("the upload reached Pentaract").isPositive();
+
+      up.destroy(); // SIGTERM, as Ctrl-C or a service manager would
+
+      assertThat(up.waitFor(30, TimeUnit.SECONDS)).as("upload exits promptly").isTrue();
+      assertThat(Files.readString(err)).contains("stay queued");
+      JsonNode job = run("queue", "--json").json().get("jobs").get(0);
+      assertThat(job.get("state").asText()).isEqualTo("pending");
+      assertThat(job.get("worker").isNull()).as("no lease left to a dead process").isTrue();
+    } finally {
+      up.destroyForcibly();
+    }
+  }
+
   private static void awaitText(Path file, String text, int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
