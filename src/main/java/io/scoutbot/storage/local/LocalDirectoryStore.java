@@ -44,11 +44,14 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
   private final Path root;
   private final MemoryBudget budget;
   private final int chunkSize;
+  /** A short budget shrinks the buffer down to this, never below the configured chunk. */
+  private final long minimumBuffer;
 
   public LocalDirectoryStore(Path root, MemoryBudget budget, int chunkSize) {
     this.root = root.toAbsolutePath().normalize();
     this.budget = budget;
     this.chunkSize = chunkSize;
+    this.minimumBuffer = Math.min(MemoryBudget.MIN_BUFFER, chunkSize);
   }
 
   @Override
@@ -70,7 +73,7 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
       temp = tempBeside(target);
       MessageDigest digest = Sha256.newDigest();
       long copied;
-      try (MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, MemoryBudget.MIN_BUFFER);
+      try (MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, minimumBuffer);
           FileOutputStream out = new FileOutputStream(temp.toFile())) {
         copied = ChunkedCopy.copy(in, out, buffer.buffer(), digest, request.progress());
         out.getChannel().force(true);
@@ -110,7 +113,7 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
   public Received download(String location, Path target, Progress progress) {
     Path source = resolve(location);
     try (MemoryBudget.Operation op = budget.openOperation("local download " + location);
-        MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, MemoryBudget.MIN_BUFFER);
+        MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, minimumBuffer);
         InputStream in = new FileInputStream(source.toFile());
         FileOutputStream out = new FileOutputStream(target.toFile())) {
       MessageDigest digest = Sha256.newDigest();
