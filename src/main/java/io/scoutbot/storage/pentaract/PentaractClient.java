@@ -175,7 +175,7 @@ final class PentaractClient implements AutoCloseable {
 
   /** Logs in now, whatever token is cached, and keeps the new token. */
   AccessToken login() {
-    loginLock.lock();
+    lockLogin();
     try {
       AccessToken t = requestToken();
       token = t;
@@ -196,7 +196,7 @@ final class PentaractClient implements AutoCloseable {
     if (t != null && t != refused && !t.expiresWithin(RENEW_MARGIN, clock.instant())) {
       return t;
     }
-    loginLock.lock();
+    lockLogin();
     try {
       t = token;
       if (t != null && t != refused && !t.expiresWithin(RENEW_MARGIN, clock.instant())) {
@@ -210,13 +210,25 @@ final class PentaractClient implements AutoCloseable {
     }
   }
 
+  /** Waits for another thread's login, unless this one is interrupted meanwhile. */
+  private void lockLogin() {
+    try {
+      loginLock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failures.cancelled(Call.LOGIN.doing, e);
+    }
+  }
+
   private AccessToken requestToken() {
+    requireNotInterrupted(Call.LOGIN, "");
     Map<String, String> body = new LinkedHashMap<>();
     body.put("email", settings.email());
     body.put("password", settings.password().reveal());
     HttpPost post = new HttpPost(URI.create(base + "/auth/login"));
     post.setEntity(new ByteArrayEntity(toJson(body), ContentType.APPLICATION_JSON));
-    try (CloseableHttpResponse r = open(post)) {
+    try (InterruptGuard guard = InterruptGuard.watch(post);
+        CloseableHttpResponse r = open(post)) {
       JsonAnswer answer = readJson(Call.LOGIN, "", r);
       JsonNode value = answer.body().get("access_token");
       if (value == null || !value.isTextual() || value.asText().isEmpty()) {
@@ -434,11 +446,13 @@ final class PentaractClient implements AutoCloseable {
 
   /** One call with the bearer token; a 401 renews the token and repeats the call exactly once. */
   private <T> T send(Call call, String target, RequestFactory factory, ResponseHandler<T> handler) {
+    requireNotInterrupted(call, target);
     AccessToken used = currentToken(null);
     try {
       HttpUriRequestBase first = factory.build();
       first.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + used.value());
-      try (CloseableHttpResponse r = open(first)) {
+      try (InterruptGuard guard = InterruptGuard.watch(first);
+          CloseableHttpResponse r = open(first)) {
         if (r.getCode() != 401) {
           return complete(r, handler);
         }
@@ -447,7 +461,8 @@ final class PentaractClient implements AutoCloseable {
       AccessToken renewed = currentToken(used);
       HttpUriRequestBase again = factory.build();
       again.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + renewed.value());
-      try (CloseableHttpResponse r = open(again)) {
+      try (InterruptGuard guard = InterruptGuard.watch(again);
+          CloseableHttpResponse r = open(again)) {
         if (r.getCode() == 401) {
           throw failure(call, target, r);
         }
@@ -455,6 +470,13 @@ final class PentaractClient implements AutoCloseable {
       }
     } catch (IOException e) {
       throw failures.io(call, target, e);
+    }
+  }
+
+  /** An interrupted thread sends nothing: its caller is shutting down or gave the work up. */
+  private void requireNotInterrupted(Call call, String target) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw failures.cancelled(call.doing + (target.isEmpty() ? "" : " " + target), null);
     }
   }
 

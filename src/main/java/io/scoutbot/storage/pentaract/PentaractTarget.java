@@ -24,6 +24,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -195,7 +196,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       log.debug("Stored {} in Pentaract at {} ({} bytes, {} segment(s))", key, stored.location(),
           stored.size(), stored.segments());
       return stored;
-    } catch (InterruptedException | InterruptedIOException e) {
+    } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
       throw new PentaractFailure("upload of " + key + " was cancelled", Disposition.RETRY,
           OptionalInt.empty(), false, e);
@@ -349,7 +350,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
               : downloadPlain(storage, location, out, target, op, progress);
       out.force(true);
       return got;
-    } catch (InterruptedException | InterruptedIOException e) {
+    } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
       throw new PentaractFailure("download of " + location + " was cancelled", Disposition.RETRY,
           OptionalInt.empty(), false, e);
@@ -652,7 +653,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     public void write(byte[] b, int off, int len) throws IOException {
       try {
         out.write(b, off, len);
-      } catch (InterruptedIOException e) {
+      } catch (InterruptedIOException | ClosedByInterruptException e) {
         throw e;
       } catch (IOException e) {
         throw new LocalFileException(local(e, target, "write"));

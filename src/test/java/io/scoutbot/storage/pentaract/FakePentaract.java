@@ -91,6 +91,7 @@ public final class FakePentaract implements AutoCloseable {
   private volatile CountDownLatch stallUploadUntil = new CountDownLatch(0);
   private volatile Duration uploadAnswerDelay = Duration.ZERO;
   private volatile CountDownLatch uploadGate = new CountDownLatch(0);
+  private final AtomicInteger holding = new AtomicInteger();
   private volatile int trickleBytes;
   private volatile Duration tricklePause = Duration.ZERO;
   private final AtomicInteger stallDownloads = new AtomicInteger();
@@ -268,6 +269,11 @@ public final class FakePentaract implements AutoCloseable {
   public int maxInFlight(String route) {
     RouteStats r = routes.get(route);
     return r == null ? 0 : r.max.get();
+  }
+
+  /** Requests held right now: uploads waiting at the {@link #holdUploads} gate, stalled downloads. */
+  public int holding() {
+    return holding.get();
   }
 
   public int inFlight(String route) {
@@ -762,7 +768,12 @@ public final class FakePentaract implements AutoCloseable {
             && failUploads.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
     try {
       pause(uploadAnswerDelay);
-      uploadGate.await();
+      holding.incrementAndGet();
+      try {
+        uploadGate.await();
+      } finally {
+        holding.decrementAndGet();
+      }
     } catch (InterruptedException e) {
       throw new Drop("interrupted");
     }
@@ -912,7 +923,12 @@ public final class FakePentaract implements AutoCloseable {
           stall = false;
           out.write(buf, 0, (int) Math.max(0, stallDownloadAfter - sent));
           out.flush();
-          pause(stallDownloadFor);
+          holding.incrementAndGet();
+          try {
+            pause(stallDownloadFor);
+          } finally {
+            holding.decrementAndGet();
+          }
           throw new Drop("stalled download");
         }
         out.write(buf, 0, n);
