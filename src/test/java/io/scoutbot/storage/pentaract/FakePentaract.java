@@ -97,6 +97,7 @@ public final class FakePentaract implements AutoCloseable {
   private final AtomicInteger stallDownloads = new AtomicInteger();
   private volatile long stallDownloadAfter;
   private volatile Duration stallDownloadFor = Duration.ZERO;
+  private volatile long downloadPadding;
 
   /** One storage and its flat rows, as in Pentaract's {@code files} table. */
   static final class Storage {
@@ -337,6 +338,14 @@ public final class FakePentaract implements AutoCloseable {
   public void trickleDownloads(int bytes, Duration pause) {
     trickleBytes = bytes;
     tricklePause = pause;
+  }
+
+  /**
+   * Download answers come chunked, without Content-Length, with {@code extra} zero bytes after the
+   * file (a proxy or server gone wrong); 0 goes back to normal answers.
+   */
+  public void padDownloads(long extra) {
+    downloadPadding = extra;
   }
 
   /** The next {@code n} downloads go silent for {@code stall} after {@code afterBytes}. */
@@ -905,7 +914,20 @@ public final class FakePentaract implements AutoCloseable {
     // Pentaract sends the name as raw UTF-8 bytes; the JDK server writes header chars as single bytes
     String raw = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + raw + "\"");
-    ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+    long padding = downloadPadding;
+    ex.sendResponseHeaders(200, padding > 0 ? 0 : size == 0 ? -1 : size);
+    if (padding > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        if (r.blob != null) {
+          Files.copy(r.blob, out);
+        }
+        byte[] zeros = new byte[IO_BUFFER];
+        for (long left = padding; left > 0; left -= zeros.length) {
+          out.write(zeros, 0, (int) Math.min(zeros.length, left));
+        }
+      }
+      return 200;
+    }
     if (size == 0 || r.blob == null) {
       return 200;
     }

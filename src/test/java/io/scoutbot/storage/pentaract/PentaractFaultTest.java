@@ -3,6 +3,7 @@ package io.scoutbot.storage.pentaract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StoredObject;
@@ -401,6 +402,35 @@ class PentaractFaultTest {
 
     assertThat(f.target().size(a.location())).isEmpty();
     assertThat(f.target().size(b.location())).isEmpty();
+  }
+
+  @Test
+  void manifestAnsweredLongerThanListed_withoutContentLength_isRefused_notReadWhole()
+      throws IOException {
+    f.segmentBytes = 128 << 10;
+    Path src = file("padded.bin", 300_000);
+    StoredObject stored = f.target().upload(request(src, "PADD01/padded.bin"));
+    f.fake.padDownloads(64L << 20); // far more than any manifest
+
+    assertThatThrownBy(() -> f.target().size(stored.location()))
+        .isInstanceOf(PentaractFailure.class)
+        .hasMessageContaining("more than the")
+        .hasMessageContaining("bytes the listing gives for the manifest " + stored.location());
+  }
+
+  @Test
+  void aLargeManifest_isReadIntoMemoryFromTheBudget() throws IOException {
+    f.segmentBytes = 4 << 10;
+    Path src = file("many.bin", 400_000); // 98 segments: a manifest of about 13 kB
+    StoredObject stored = f.target().upload(request(src, "MANY01/many.bin"));
+    long manifestBytes = Files.size(f.fake.blob(f.storageId, stored.location()).orElseThrow());
+    f.budget = new MemoryBudget(8 << 20, 4 << 20);
+
+    assertThat(f.newTarget().size(stored.location())).hasValue(400_000);
+
+    assertThat(manifestBytes).isGreaterThan(8 << 10);
+    assertThat(f.budget.peak()).isEqualTo(manifestBytes);
+    assertThat(f.budget.inUse()).isZero();
   }
 
   // ---- concurrency
