@@ -43,6 +43,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,12 +95,27 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       long streamingThresholdBytes,
       Optional<Path> storageMemory) {
 
+    /**
+     * Drops any user info from {@code api}: Pentaract takes a bearer token, the HTTP client refuses
+     * such URLs, and the URL appears in messages, the breaker's name and the remembered-storage file,
+     * where a password must never be.
+     */
+    public Settings {
+      api = withoutUserInfo(api);
+    }
+
     public static Settings from(PentaractConfig p, ResourceConfig r, Path dataDir) {
       return new Settings(p.apiUrl(), p.email(), p.password(), p.storage(), p.chatId(),
           p.segmentBytes(), p.maxConcurrentUploads(), p.timeout(), p.retryAttempts(),
           r.streamingChunkSize(), r.streamingThresholdBytes(),
           Optional.of(dataDir.resolve("pentaract-storage.properties")));
     }
+  }
+
+  /** {@code http://user:pass@host/api} as {@code http://host/api}; the rest stays as written. */
+  static URI withoutUserInfo(URI api) {
+    String info = api.getRawUserInfo();
+    return info == null ? api : URI.create(api.toString().replaceFirst(Pattern.quote(info + "@"), ""));
   }
 
   /**
