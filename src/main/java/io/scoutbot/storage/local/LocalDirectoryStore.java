@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
 
-  /** Prefix of in-progress files; {@link #sweepParts} deletes stale ones, readers never see them. */
+  /** Prefix of in-progress files; {@link #sweepParts} deletes stale ones; never read as objects. */
   public static final String PART_PREFIX = ".part-";
 
   private static final Logger log = LoggerFactory.getLogger(LocalDirectoryStore.class);
@@ -201,9 +201,9 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
   }
 
   /**
-   * Deletes the part files a crashed or killed upload left behind: those not written to within {@code
-   * olderThan} (an upload in progress writes its part file all the time), and then each folder that
-   * became empty. Meant for start-up, before uploads run; objects are never touched.
+   * Deletes the part files a crashed or killed upload left behind: those not written to within
+   * {@code olderThan} (an upload in progress writes its part file all the time), and then each
+   * folder that became empty. Meant for start-up, before uploads run; objects are never touched.
    *
    * @return the number of part files deleted
    */

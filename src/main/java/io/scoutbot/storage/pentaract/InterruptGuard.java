@@ -4,12 +4,12 @@ import java.time.Duration;
 import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
- * Aborts an HTTP request when the thread that sent it is interrupted. Upload and download workers are
- * platform threads, whose blocking socket reads and writes ignore interrupts, and the wait for
- * Pentaract's answer can last PENTARACT_TIMEOUT plus a minute per 20 MiB chunk; a worker that lost its
- * queue lease, or a command stopped with Ctrl-C, must let go at once instead, or two attempts would
- * write one path. Cancelling the request closes its connection, so the blocked call fails and the
- * client reports a cancellation (the interrupt flag stays set).
+ * Aborts an HTTP request when the thread that sent it is interrupted. Upload and download workers
+ * are platform threads, whose blocking socket reads and writes ignore interrupts, and the wait for
+ * Pentaract's answer can last PENTARACT_TIMEOUT plus a minute per 20 MiB chunk; a worker that lost
+ * its queue lease, or a command stopped with Ctrl-C, must let go at once instead, or two attempts
+ * would write one path. Cancelling the request closes its connection, so the blocked call fails and
+ * the client reports a cancellation (the interrupt flag stays set).
  *
  * <p>Nothing in the JDK tells another thread about an interrupt, so a virtual thread looks every
  * {@link #CHECK_EVERY} while the request is open. Thread-safe; one guard per request, closed when

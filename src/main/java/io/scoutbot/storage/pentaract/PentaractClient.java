@@ -56,6 +56,8 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Thread-safe: one pooled HttpClient 5 for all threads, at most {@code maxConcurrentUploads} upload
  * requests in flight (a hard semaphore; Pentaract queues the rest anyway), and one login at a time.
+ * Interrupting a calling thread aborts its request at once ({@link InterruptGuard}): the call fails
+ * as cancelled instead of waiting out Pentaract's answer.
  *
  * <p>Timeouts: connecting and every silence while bytes flow are bounded by the idle timeout
  * (PENTARACT_TIMEOUT). Pentaract answers an upload only after every 20 MiB chunk reached Telegram and
@@ -232,7 +234,8 @@ final class PentaractClient implements AutoCloseable {
       JsonAnswer answer = readJson(Call.LOGIN, "", r);
       JsonNode value = answer.body().get("access_token");
       if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-        throw failures.unexpected(Call.LOGIN, answer.status(), "no access_token in the login answer");
+        throw failures.unexpected(Call.LOGIN, answer.status(),
+            "no access_token in the login answer");
       }
       return AccessToken.of(value.asText());
     } catch (IOException e) {

@@ -97,8 +97,8 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
 
     /**
      * Drops any user info from {@code api}: Pentaract takes a bearer token, the HTTP client refuses
-     * such URLs, and the URL appears in messages, the breaker's name and the remembered-storage file,
-     * where a password must never be.
+     * such URLs, and the URL appears in messages, the breaker's name and the remembered-storage
+     * file, where a password must never be.
      */
     public Settings {
       api = withoutUserInfo(api);
@@ -115,7 +115,9 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
   /** {@code http://user:pass@host/api} as {@code http://host/api}; the rest stays as written. */
   static URI withoutUserInfo(URI api) {
     String info = api.getRawUserInfo();
-    return info == null ? api : URI.create(api.toString().replaceFirst(Pattern.quote(info + "@"), ""));
+    return info == null
+        ? api
+        : URI.create(api.toString().replaceFirst(Pattern.quote(info + "@"), ""));
   }
 
   /**
@@ -452,9 +454,9 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
   }
 
   /**
-   * The manifest at {@code location}, or empty when there is none. Reads exactly as many bytes as the
-   * listing gives, however the answer is framed; one larger than {@link #SMALL_MANIFEST} is read into
-   * memory reserved from the budget. Call it holding no other budgeted memory.
+   * The manifest at {@code location}, or empty when there is none. Reads exactly as many bytes as
+   * the listing gives, however the answer is framed; one larger than {@link #SMALL_MANIFEST} is
+   * read into memory reserved from the budget. Call it holding no other budgeted memory.
    */
   private Optional<Manifest> readManifest(String storage, String location) {
     OptionalLong size = attempts.run("size check of " + location,

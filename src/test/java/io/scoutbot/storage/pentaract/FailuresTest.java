@@ -128,7 +128,8 @@ class FailuresTest {
 
   @Test
   void answerOfTheWrongShape_isPermanent_andKeepsItsStatus_soTheBreakerCountsItAsAnAnswer() {
-    PentaractFailure f = failures.unexpected(Call.LOGIN, 200, "no access_token in the login answer");
+    PentaractFailure f =
+        failures.unexpected(Call.LOGIN, 200, "no access_token in the login answer");
 
     assertThat(f.disposition()).isEqualTo(Disposition.PERMANENT);
     assertThat(f.outage()).isFalse();

@@ -272,7 +272,7 @@ public final class FakePentaract implements AutoCloseable {
     return r == null ? 0 : r.max.get();
   }
 
-  /** Requests held right now: uploads waiting at the {@link #holdUploads} gate, stalled downloads. */
+  /** Requests held now: uploads waiting at the {@link #holdUploads} gate, stalled downloads. */
   public int holding() {
     return holding.get();
   }

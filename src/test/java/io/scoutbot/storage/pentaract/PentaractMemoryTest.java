@@ -49,8 +49,8 @@ class PentaractMemoryTest {
    * The heap a round trip allocates on the transferring thread (the caller's: HttpClient's classic
    * API sends and receives on it) must not grow with the file. Holding the file, or a buffer per
    * chunk, would add at least the 252 MiB between the two sizes, and even one more buffer per
-   * segment would show; what a round trip allocates beyond its buffers (two per direction) is request
-   * bookkeeping, about the same for both. The budget's peak stays within the two buffers as well.
+   * segment would show; what a round trip allocates beyond its buffers (two per direction) is
+   * request bookkeeping, about the same for both. The budget's peak stays within the two buffers.
    */
   @ParameterizedTest(name = "segments of {0} MiB (0: none)")
   @ValueSource(longs = {0, 64})
