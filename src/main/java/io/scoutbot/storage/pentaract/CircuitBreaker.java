@@ -181,10 +181,7 @@ final class CircuitBreaker implements AutoCloseable {
       try {
         sleeper.sleep(delay);
       } catch (InterruptedException e) {
-        synchronized (this) {
-          probing = false;
-        }
-        return;
+        continue; // close() interrupts: the check above ends the probe
       }
       synchronized (this) {
         if (stopProbing()) {
