@@ -95,7 +95,12 @@ public final class CoalescingGc implements GcPolicy, AutoCloseable {
    * System#gc()} on a daemon thread created at the first request.
    */
   public static CoalescingGc create(boolean enabled, Duration window) {
-    return new CoalescingGc(enabled, window, System::nanoTime, new DaemonTimer(), Heap.jvm());
+    return create(enabled, window, Heap.jvm());
+  }
+
+  /** As {@link #create(boolean, Duration)}, collecting through {@code heap}: tests watch it. */
+  static CoalescingGc create(boolean enabled, Duration window, Heap heap) {
+    return new CoalescingGc(enabled, window, System::nanoTime, new DaemonTimer(), heap);
   }
 
   @Override

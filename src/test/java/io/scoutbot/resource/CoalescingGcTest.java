@@ -9,6 +9,7 @@ import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -133,13 +134,30 @@ class CoalescingGcTest {
 
   // seed 13 (test_gc_collect_called), against the real JVM heap and thread
   @Test
-  void realPolicy_collectsOnItsOwnThread_andReportsNonNegativeFigures() {
-    try (CoalescingGc gc = CoalescingGc.create(true, Duration.ofMillis(1))) {
+  void realPolicy_collectsOnItsOwnDaemonThread_notOnTheUploadersThread() {
+    List<Thread> collectedOn = new CopyOnWriteArrayList<>();
+    CoalescingGc.Heap jvm = CoalescingGc.Heap.jvm();
+    CoalescingGc.Heap watched = new CoalescingGc.Heap() {
+      @Override
+      public MemoryUsage usage() {
+        return jvm.usage();
+      }
+
+      @Override
+      public void collect() {
+        collectedOn.add(Thread.currentThread());
+        jvm.collect();
+      }
+    };
+    try (CoalescingGc gc = CoalescingGc.create(true, Duration.ofMillis(1), watched)) {
       gc.afterUpload("pentaract");
 
       Awaitility.await().until(() -> gc.stats().collections() == 1);
-      assertThat(gc.stats().reclaimedBytes()).isNotNegative();
-      assertThat(gc.stats().releasedBytes()).isNotNegative();
+      assertThat(collectedOn).singleElement().satisfies(t -> {
+        assertThat(t).isNotSameAs(Thread.currentThread());
+        assertThat(t.getName()).isEqualTo("scoutbot-gc");
+        assertThat(t.isDaemon()).isTrue();
+      });
     }
   }
 

@@ -21,14 +21,24 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores objects as files under a root directory, the embedded default when Pentaract is disabled.
@@ -38,17 +48,30 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
 
-  /** Prefix of in-progress files; a sweeper may delete stale ones, readers never see them. */
+  /** Prefix of in-progress files; {@link #sweepParts} deletes stale ones; never read as objects. */
   public static final String PART_PREFIX = ".part-";
+
+  private static final Logger log = LoggerFactory.getLogger(LocalDirectoryStore.class);
 
   private final Path root;
   private final MemoryBudget budget;
   private final int chunkSize;
+  /** A short budget shrinks the buffer down to this, never below the configured chunk. */
+  private final long minimumBuffer;
+
+  private final InstantSource clock;
 
   public LocalDirectoryStore(Path root, MemoryBudget budget, int chunkSize) {
+    this(root, budget, chunkSize, InstantSource.system());
+  }
+
+  /** @param clock decides which part files are old enough for {@link #sweepParts} */
+  public LocalDirectoryStore(Path root, MemoryBudget budget, int chunkSize, InstantSource clock) {
     this.root = root.toAbsolutePath().normalize();
     this.budget = budget;
     this.chunkSize = chunkSize;
+    this.minimumBuffer = Math.min(MemoryBudget.MIN_BUFFER, chunkSize);
+    this.clock = clock;
   }
 
   @Override
@@ -70,7 +93,7 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
       temp = tempBeside(target);
       MessageDigest digest = Sha256.newDigest();
       long copied;
-      try (MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, MemoryBudget.MIN_BUFFER);
+      try (MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, minimumBuffer);
           FileOutputStream out = new FileOutputStream(temp.toFile())) {
         copied = ChunkedCopy.copy(in, out, buffer.buffer(), digest, request.progress());
         out.getChannel().force(true);
@@ -110,7 +133,7 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
   public Received download(String location, Path target, Progress progress) {
     Path source = resolve(location);
     try (MemoryBudget.Operation op = budget.openOperation("local download " + location);
-        MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, MemoryBudget.MIN_BUFFER);
+        MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, minimumBuffer);
         InputStream in = new FileInputStream(source.toFile());
         FileOutputStream out = new FileOutputStream(target.toFile())) {
       MessageDigest digest = Sha256.newDigest();
@@ -175,6 +198,62 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
     } catch (IOException e) {
       return Health.down("cannot create local store " + root + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Deletes the part files a crashed or killed upload left behind: those not written to within
+   * {@code olderThan} (an upload in progress writes its part file all the time), and then each
+   * folder that became empty. Meant for start-up, before uploads run; objects are never touched.
+   *
+   * @return the number of part files deleted
+   */
+  public int sweepParts(Duration olderThan) {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    Instant cutoff = clock.instant().minus(olderThan);
+    int[] deleted = {0};
+    Set<Path> emptied = new HashSet<>();
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          if (attrs.isRegularFile() && file.getFileName().toString().startsWith(PART_PREFIX)
+              && attrs.lastModifiedTime().toInstant().isBefore(cutoff)
+              && Files.deleteIfExists(file)) {
+            deleted[0]++;
+            emptied.add(file.getParent());
+            log.info("Removed {}, left by an upload that stopped at {}", file,
+                attrs.lastModifiedTime());
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          log.warn("Cannot check {} for leftover part files ({})", file, e.toString());
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path folder, IOException e) throws IOException {
+          if (!folder.equals(root) && emptied.contains(folder)) {
+            try {
+              if (Files.deleteIfExists(folder)) {
+                log.info("Removed the folder {}, empty once its part files were gone", folder);
+              }
+            } catch (DirectoryNotEmptyException stillUsed) {
+              // holds objects, or a new upload started meanwhile
+            }
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      log.warn("Cannot sweep part files in {} ({}); the next start tries again", root,
+          e.toString());
+    }
+    return deleted[0];
   }
 
   private Path resolve(String key) {

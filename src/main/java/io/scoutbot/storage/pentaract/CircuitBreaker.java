@@ -50,6 +50,8 @@ final class CircuitBreaker implements AutoCloseable {
   private boolean closed;
   private Instant openedAt;
   private String lastError = "";
+  /** A probe thread runs (or is about to): set and cleared under this breaker's lock only. */
+  private boolean probing;
   private Thread prober;
 
   /**
@@ -131,7 +133,10 @@ final class CircuitBreaker implements AutoCloseable {
         open = true;
         opened = true;
         openedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        if (prober == null || !prober.isAlive()) {
+        // the old probe may still be on its way out after a success: it sees the breaker open
+        // again under this lock and goes on probing, so at most one probe runs and one always does
+        if (!probing) {
+          probing = true;
           prober = threads.newThread(this::probeUntilClosed);
           prober.start();
         }
@@ -167,7 +172,7 @@ final class CircuitBreaker implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       Probe p;
       synchronized (this) {
-        if (!open || closed) {
+        if (stopProbing()) {
           return;
         }
         p = probe;
@@ -176,22 +181,23 @@ final class CircuitBreaker implements AutoCloseable {
       try {
         sleeper.sleep(delay);
       } catch (InterruptedException e) {
-        return;
+        continue; // close() interrupts: the check above ends the probe
       }
       synchronized (this) {
-        if (!open || closed) {
+        if (stopProbing()) {
           return;
         }
       }
       try {
         p.probe();
         recordSuccess();
-        return;
+        attempt = -1; // reopened meanwhile: start over from the shortest delay
       } catch (PentaractFailure f) {
-        if (!f.outage()) {
+        if (!f.outage() && f.status().isPresent()) {
           // it answered, if only to refuse: reachable, and the next real call reports the refusal
           recordSuccess();
-          return;
+          attempt = -1;
+          continue;
         }
         synchronized (this) {
           lastError = f.reason();
@@ -201,6 +207,15 @@ final class CircuitBreaker implements AutoCloseable {
         log.warn("the background check of {} failed unexpectedly; trying again", name, e);
       }
     }
+  }
+
+  /** True, and the probe marked as gone, once the breaker is closed or shut; under the lock. */
+  private boolean stopProbing() {
+    if (!open || closed) {
+      probing = false;
+      return true;
+    }
+    return false;
   }
 
   /** Stops the background probe; the breaker answers as it last did. */

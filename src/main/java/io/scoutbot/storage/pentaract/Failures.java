@@ -7,11 +7,13 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 
 /**
  * Turns what Pentaract answered (a status and its plain-text body) or how the connection failed into
@@ -120,32 +122,46 @@ final class Failures {
         + "/api, e.g. http://pentaract:8000/api");
   }
 
-  /** A JSON answer that does not have the shape the API documents. */
-  PentaractFailure unexpected(Call call, String detail) {
-    return permanent(0, "while " + call.doing + ", Pentaract at " + api + " answered in an "
+  /**
+   * A JSON answer that does not have the shape the API documents.
+   *
+   * @param status the answer's status: Pentaract did answer, which the circuit breaker counts
+   */
+  PentaractFailure unexpected(Call call, int status, String detail) {
+    return permanent(status, "while " + call.doing + ", Pentaract at " + api + " answered in an "
         + "unexpected format (" + detail + "); this server may not speak the API ScoutBot expects "
         + "(Dominux/Pentaract)");
   }
 
-  /** Classifies a failure to get any answer at all. */
+  /**
+   * Classifies a failure to get any answer at all. Only a thread that really is interrupted makes a
+   * cancellation: the HTTP client reports connect and pool timeouts as {@link
+   * InterruptedIOException}s too, and those mean Pentaract is out of reach.
+   */
   PentaractFailure io(Call call, String target, IOException e) {
     if (e instanceof LocalFileException local) {
       return local.failure();
     }
     String what = call.doing + (target.isEmpty() ? "" : " " + target);
-    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException)) {
-      return new PentaractFailure("Pentaract at " + api + " stopped answering while " + what
-          + " (" + reason + ")", Disposition.RETRY, OptionalInt.empty(), true, reason, e);
-    }
-    if (e instanceof InterruptedIOException) {
+    if (Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException) {
       return cancelled(what, e);
     }
+    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // before SocketTimeoutException and InterruptedIOException, which these extend
     if (e instanceof ConnectException || e instanceof NoRouteToHostException
         || e instanceof UnknownHostException || e instanceof ConnectTimeoutException) {
       return new PentaractFailure("cannot reach Pentaract at " + api + " (" + reason + "): is it "
           + "running, and is PENTARACT_API_URL right?", Disposition.RETRY,
           OptionalInt.empty(), true, reason, e);
+    }
+    if (e instanceof ConnectionRequestTimeoutException) {
+      return new PentaractFailure("no connection to Pentaract at " + api + " became free while "
+          + what + " (" + reason + "): every connection is still waiting for Pentaract's answer",
+          Disposition.RETRY, OptionalInt.empty(), true, "no free connection: " + reason, e);
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new PentaractFailure("Pentaract at " + api + " stopped answering while " + what
+          + " (" + reason + ")", Disposition.RETRY, OptionalInt.empty(), true, reason, e);
     }
     return new PentaractFailure("the connection to Pentaract at " + api + " broke while " + what
         + " (" + reason + ")", Disposition.RETRY, OptionalInt.empty(), true, reason, e);

@@ -56,6 +56,8 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Thread-safe: one pooled HttpClient 5 for all threads, at most {@code maxConcurrentUploads} upload
  * requests in flight (a hard semaphore; Pentaract queues the rest anyway), and one login at a time.
+ * Interrupting a calling thread aborts its request at once ({@link InterruptGuard}): the call fails
+ * as cancelled instead of waiting out Pentaract's answer.
  *
  * <p>Timeouts: connecting and every silence while bytes flow are bounded by the idle timeout
  * (PENTARACT_TIMEOUT). Pentaract answers an upload only after every 20 MiB chunk reached Telegram and
@@ -175,7 +177,7 @@ final class PentaractClient implements AutoCloseable {
 
   /** Logs in now, whatever token is cached, and keeps the new token. */
   AccessToken login() {
-    loginLock.lock();
+    lockLogin();
     try {
       AccessToken t = requestToken();
       token = t;
@@ -196,7 +198,7 @@ final class PentaractClient implements AutoCloseable {
     if (t != null && t != refused && !t.expiresWithin(RENEW_MARGIN, clock.instant())) {
       return t;
     }
-    loginLock.lock();
+    lockLogin();
     try {
       t = token;
       if (t != null && t != refused && !t.expiresWithin(RENEW_MARGIN, clock.instant())) {
@@ -210,17 +212,30 @@ final class PentaractClient implements AutoCloseable {
     }
   }
 
+  /** Waits for another thread's login, unless this one is interrupted meanwhile. */
+  private void lockLogin() {
+    try {
+      loginLock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failures.cancelled(Call.LOGIN.doing, e);
+    }
+  }
+
   private AccessToken requestToken() {
+    requireNotInterrupted(Call.LOGIN, "");
     Map<String, String> body = new LinkedHashMap<>();
     body.put("email", settings.email());
     body.put("password", settings.password().reveal());
     HttpPost post = new HttpPost(URI.create(base + "/auth/login"));
     post.setEntity(new ByteArrayEntity(toJson(body), ContentType.APPLICATION_JSON));
-    try (CloseableHttpResponse r = open(post)) {
-      JsonNode answer = readJson(Call.LOGIN, "", r);
-      JsonNode value = answer.get("access_token");
+    try (InterruptGuard guard = InterruptGuard.watch(post);
+        CloseableHttpResponse r = open(post)) {
+      JsonAnswer answer = readJson(Call.LOGIN, "", r);
+      JsonNode value = answer.body().get("access_token");
       if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-        throw failures.unexpected(Call.LOGIN, "no access_token in the login answer");
+        throw failures.unexpected(Call.LOGIN, answer.status(),
+            "no access_token in the login answer");
       }
       return AccessToken.of(value.asText());
     } catch (IOException e) {
@@ -231,16 +246,16 @@ final class PentaractClient implements AutoCloseable {
   // ---- storages
 
   List<StorageInfo> storages() {
-    JsonNode answer = json(Call.LIST_STORAGES, "", () -> new HttpGet(uri("/storages")));
-    JsonNode list = answer.get("storages");
+    JsonAnswer answer = json(Call.LIST_STORAGES, "", () -> new HttpGet(uri("/storages")));
+    JsonNode list = answer.body().get("storages");
     if (list == null || !list.isArray()) {
-      throw failures.unexpected(Call.LIST_STORAGES, answer.isArray()
+      throw failures.unexpected(Call.LIST_STORAGES, answer.status(), answer.body().isArray()
           ? "a bare list instead of {\"storages\": [...]}, as ScoutBot's Python mini-server answers"
           : "no \"storages\" list");
     }
     List<StorageInfo> out = new ArrayList<>();
     for (JsonNode s : list) {
-      out.add(storage(Call.LIST_STORAGES, s));
+      out.add(storage(Call.LIST_STORAGES, answer.status(), s));
     }
     return out;
   }
@@ -248,8 +263,9 @@ final class PentaractClient implements AutoCloseable {
   /** The storage with this id, or empty when it does not exist or this account cannot see it. */
   Optional<StorageInfo> storage(String id) {
     try {
-      return Optional.of(storage(Call.GET_STORAGE,
-          json(Call.GET_STORAGE, id, () -> new HttpGet(uri("/storages/" + RemotePaths.encode(id))))));
+      JsonAnswer answer =
+          json(Call.GET_STORAGE, id, () -> new HttpGet(uri("/storages/" + RemotePaths.encode(id))));
+      return Optional.of(storage(Call.GET_STORAGE, answer.status(), answer.body()));
     } catch (PentaractFailure f) {
       if (f.status().orElse(0) == 404 || f.status().orElse(0) == 400) {
         return Optional.empty(); // 400: not a UUID, so no such storage either
@@ -273,16 +289,16 @@ final class PentaractClient implements AutoCloseable {
           if (r.getCode() == 409 && errorText(r).toLowerCase(Locale.ROOT).contains("such name")) {
             return new Created.NameTaken(Failures.answer(409, null, "storage name already taken"));
           }
-          return new Created.Storage(storage(Call.CREATE_STORAGE, readJson(Call.CREATE_STORAGE, name,
-              r)));
+          JsonAnswer answer = readJson(Call.CREATE_STORAGE, name, r);
+          return new Created.Storage(storage(Call.CREATE_STORAGE, answer.status(), answer.body()));
         });
   }
 
-  private StorageInfo storage(Call call, JsonNode s) {
+  private StorageInfo storage(Call call, int status, JsonNode s) {
     JsonNode id = s.get("id");
     JsonNode name = s.get("name");
     if (id == null || !id.isTextual() || name == null || !name.isTextual()) {
-      throw failures.unexpected(call, "a storage without id or name");
+      throw failures.unexpected(call, status, "a storage without id or name");
     }
     JsonNode files = s.get("files_amount");
     return new StorageInfo(id.asText(), name.asText(), s.path("chat_id").asLong(0),
@@ -336,15 +352,15 @@ final class PentaractClient implements AutoCloseable {
   /** The direct children of folder {@code dir} ("" for the root); empty when it does not exist. */
   List<TreeEntry> tree(String storageId, String dir) {
     String path = dir.isEmpty() ? "/tree" : "/tree/" + RemotePaths.encode(dir);
-    JsonNode answer = json(Call.TREE, dir, () -> new HttpGet(files(storageId, path)));
-    if (!answer.isArray()) {
-      throw failures.unexpected(Call.TREE, "tree is not a list");
+    JsonAnswer answer = json(Call.TREE, dir, () -> new HttpGet(files(storageId, path)));
+    if (!answer.body().isArray()) {
+      throw failures.unexpected(Call.TREE, answer.status(), "tree is not a list");
     }
     List<TreeEntry> out = new ArrayList<>();
-    for (JsonNode e : answer) {
+    for (JsonNode e : answer.body()) {
       JsonNode p = e.get("path");
       if (p == null || !p.isTextual()) {
-        throw failures.unexpected(Call.TREE, "a tree entry without path");
+        throw failures.unexpected(Call.TREE, answer.status(), "a tree entry without path");
       }
       out.add(new TreeEntry(p.asText(), e.path("name").asText(RemotePaths.nameOf(p.asText())),
           e.path("size").asLong(0), e.path("is_file").asBoolean(false)));
@@ -424,17 +440,22 @@ final class PentaractClient implements AutoCloseable {
     T handle(ClassicHttpResponse response) throws IOException;
   }
 
-  private JsonNode json(Call call, String target, RequestFactory request) {
+  /** A JSON answer and the status it came with, for messages about its shape. */
+  private record JsonAnswer(int status, JsonNode body) {}
+
+  private JsonAnswer json(Call call, String target, RequestFactory request) {
     return send(call, target, request, r -> readJson(call, target, r));
   }
 
   /** One call with the bearer token; a 401 renews the token and repeats the call exactly once. */
   private <T> T send(Call call, String target, RequestFactory factory, ResponseHandler<T> handler) {
+    requireNotInterrupted(call, target);
     AccessToken used = currentToken(null);
     try {
       HttpUriRequestBase first = factory.build();
       first.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + used.value());
-      try (CloseableHttpResponse r = open(first)) {
+      try (InterruptGuard guard = InterruptGuard.watch(first);
+          CloseableHttpResponse r = open(first)) {
         if (r.getCode() != 401) {
           return complete(r, handler);
         }
@@ -443,7 +464,8 @@ final class PentaractClient implements AutoCloseable {
       AccessToken renewed = currentToken(used);
       HttpUriRequestBase again = factory.build();
       again.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + renewed.value());
-      try (CloseableHttpResponse r = open(again)) {
+      try (InterruptGuard guard = InterruptGuard.watch(again);
+          CloseableHttpResponse r = open(again)) {
         if (r.getCode() == 401) {
           throw failure(call, target, r);
         }
@@ -451,6 +473,13 @@ final class PentaractClient implements AutoCloseable {
       }
     } catch (IOException e) {
       throw failures.io(call, target, e);
+    }
+  }
+
+  /** An interrupted thread sends nothing: its caller is shutting down or gave the work up. */
+  private void requireNotInterrupted(Call call, String target) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw failures.cancelled(call.doing + (target.isEmpty() ? "" : " " + target), null);
     }
   }
 
@@ -473,7 +502,7 @@ final class PentaractClient implements AutoCloseable {
     }
   }
 
-  private JsonNode readJson(Call call, String target, ClassicHttpResponse r) throws IOException {
+  private JsonAnswer readJson(Call call, String target, ClassicHttpResponse r) throws IOException {
     if (r.getCode() / 100 != 2) {
       throw failure(call, target, r);
     }
@@ -484,12 +513,13 @@ final class PentaractClient implements AutoCloseable {
     }
     byte[] body = readBounded(entity, MAX_JSON_BYTES);
     if (body == null) {
-      throw failures.unexpected(call, "an answer larger than " + MAX_JSON_BYTES + " bytes");
+      throw failures.unexpected(call, r.getCode(),
+          "an answer larger than " + MAX_JSON_BYTES + " bytes");
     }
     try {
-      return json.readTree(body);
+      return new JsonAnswer(r.getCode(), json.readTree(body));
     } catch (JsonProcessingException e) {
-      throw failures.unexpected(call, "invalid JSON: " + e.getOriginalMessage());
+      throw failures.unexpected(call, r.getCode(), "invalid JSON: " + e.getOriginalMessage());
     }
   }
 

@@ -16,7 +16,6 @@ import io.scoutbot.storage.pentaract.StorageResolver.Resolved;
 import io.scoutbot.transfer.PipelinedCopy;
 import io.scoutbot.transfer.Progress;
 import io.scoutbot.transfer.Sha256;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +23,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -43,6 +43,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,8 @@ import org.slf4j.LoggerFactory;
 public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PentaractTarget.class);
+  /** Manifests up to this size (about 60 segments) are read without asking the memory budget. */
+  private static final int SMALL_MANIFEST = 8 << 10;
 
   /**
    * What the target needs from the configuration. Immutable.
@@ -92,12 +95,29 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       long streamingThresholdBytes,
       Optional<Path> storageMemory) {
 
+    /**
+     * Drops any user info from {@code api}: Pentaract takes a bearer token, the HTTP client refuses
+     * such URLs, and the URL appears in messages, the breaker's name and the remembered-storage
+     * file, where a password must never be.
+     */
+    public Settings {
+      api = withoutUserInfo(api);
+    }
+
     public static Settings from(PentaractConfig p, ResourceConfig r, Path dataDir) {
       return new Settings(p.apiUrl(), p.email(), p.password(), p.storage(), p.chatId(),
           p.segmentBytes(), p.maxConcurrentUploads(), p.timeout(), p.retryAttempts(),
           r.streamingChunkSize(), r.streamingThresholdBytes(),
           Optional.of(dataDir.resolve("pentaract-storage.properties")));
     }
+  }
+
+  /** {@code http://user:pass@host/api} as {@code http://host/api}; the rest stays as written. */
+  static URI withoutUserInfo(URI api) {
+    String info = api.getRawUserInfo();
+    return info == null
+        ? api
+        : URI.create(api.toString().replaceFirst(Pattern.quote(info + "@"), ""));
   }
 
   /**
@@ -195,7 +215,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       log.debug("Stored {} in Pentaract at {} ({} bytes, {} segment(s))", key, stored.location(),
           stored.size(), stored.segments());
       return stored;
-    } catch (InterruptedException | InterruptedIOException e) {
+    } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
       throw new PentaractFailure("upload of " + key + " was cancelled", Disposition.RETRY,
           OptionalInt.empty(), false, e);
@@ -230,8 +250,9 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     long size = request.size();
     long segment = settings.segmentBytes();
     int count = Math.toIntExact((size + segment - 1) / segment);
+    List<Manifest.Segment> segments = new ArrayList<>(count);
+    String sha256;
     try (FileTransfer transfer = FileTransfer.open(op, size, settings.chunkSize(), true, lanes)) {
-      List<Manifest.Segment> segments = new ArrayList<>(count);
       for (int i = 1; i <= count; i++) {
         long offset = (i - 1) * segment;
         long length = Math.min(segment, size - offset);
@@ -240,12 +261,12 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
             new RegionContent(request.source(), file, offset, length, transfer, request.progress()));
         segments.add(new Manifest.Segment(path, length, transfer.finish(FileTransfer.SEGMENT)));
       }
-      String sha256 = transfer.finish(FileTransfer.WHOLE);
-      String location = RemotePaths.manifest(request.key());
-      putManifest(storage, location,
-          Manifest.of(request.key(), size, sha256, segment, segments));
-      return new StoredObject(location, size, sha256, count);
+      sha256 = transfer.finish(FileTransfer.WHOLE);
     }
+    // after the buffers are released: a retried upload may have to read an existing manifest
+    String location = RemotePaths.manifest(request.key());
+    putManifest(storage, location, Manifest.of(request.key(), size, sha256, segment, segments));
+    return new StoredObject(location, size, sha256, count);
   }
 
   /** Reads a small file whole into its permit's buffer, hashing it on the way. */
@@ -349,7 +370,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
               : downloadPlain(storage, location, out, target, op, progress);
       out.force(true);
       return got;
-    } catch (InterruptedException | InterruptedIOException e) {
+    } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
       throw new PentaractFailure("download of " + location + " was cancelled", Disposition.RETRY,
           OptionalInt.empty(), false, e);
@@ -432,7 +453,11 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     return got;
   }
 
-  /** The manifest at {@code location}, or empty when there is none. */
+  /**
+   * The manifest at {@code location}, or empty when there is none. Reads exactly as many bytes as
+   * the listing gives, however the answer is framed; one larger than {@link #SMALL_MANIFEST} is
+   * read into memory reserved from the budget. Call it holding no other budgeted memory.
+   */
   private Optional<Manifest> readManifest(String storage, String location) {
     OptionalLong size = attempts.run("size check of " + location,
         () -> client.size(storage, location));
@@ -445,13 +470,51 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
           OptionalInt.empty(), false, null);
     }
     int length = (int) size.getAsLong();
-    byte[] json = attempts.run("download of " + location, () -> {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(length);
-      client.download(storage, location, length, (in, l) -> in.transferTo(buffer));
-      return buffer.toByteArray();
+    if (length <= SMALL_MANIFEST) {
+      return Optional.of(parseManifest(fetchManifest(storage, location, new byte[length]),
+          location));
+    }
+    if (length > budget.perOperation()) {
+      throw new PentaractFailure("the manifest " + location + " is " + length + " bytes, more than "
+          + "one transfer may hold in memory (RESOURCE_MAX_MEMORY_MB); raise it to read this file",
+          Disposition.PERMANENT, OptionalInt.empty(), false, null);
+    }
+    try (MemoryBudget.Operation op = budget.openOperation("pentaract manifest " + location);
+        MemoryBudget.Permit permit = op.reserveUpTo(length, length)) {
+      return Optional.of(parseManifest(fetchManifest(storage, location, permit.buffer()),
+          location));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PentaractFailure("reading the manifest " + location + " was cancelled",
+          Disposition.RETRY, OptionalInt.empty(), false, e);
+    }
+  }
+
+  /** Fills {@code into} with the manifest's bytes; an answer with more is refused, not read. */
+  private byte[] fetchManifest(String storage, String location, byte[] into) {
+    int length = into.length;
+    return attempts.run("download of " + location, () -> {
+      client.download(storage, location, length, (in, declared) -> {
+        int got = in.readNBytes(into, 0, length);
+        if (got < length) {
+          throw new java.io.EOFException("the manifest ended after " + got + " of " + length
+              + " bytes");
+        }
+        if (in.read() >= 0) {
+          throw new PentaractFailure("Pentaract sent more than the " + length + " bytes the "
+              + "listing gives for the manifest " + location + " (an answer without "
+              + "Content-Length); the stored copy is damaged, or being written again",
+              Disposition.RETRY, OptionalInt.of(200), false, null);
+        }
+        return got;
+      });
+      return into;
     });
+  }
+
+  private static Manifest parseManifest(byte[] json, String location) {
     try {
-      return Optional.of(Manifest.parse(json, location));
+      return Manifest.parse(json, location);
     } catch (IllegalArgumentException e) {
       throw new PentaractFailure("the manifest " + location + " is damaged (" + e.getMessage()
           + "); the file cannot be reassembled from Pentaract", Disposition.PERMANENT,
@@ -652,7 +715,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     public void write(byte[] b, int off, int len) throws IOException {
       try {
         out.write(b, off, len);
-      } catch (InterruptedIOException e) {
+      } catch (InterruptedIOException | ClosedByInterruptException e) {
         throw e;
       } catch (IOException e) {
         throw new LocalFileException(local(e, target, "write"));

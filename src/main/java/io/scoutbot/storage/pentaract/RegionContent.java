@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -95,7 +96,7 @@ final class RegionContent implements UploadBody.Content {
     public int read(byte[] b, int off, int len) throws IOException {
       try {
         return in.read(b, off, len);
-      } catch (InterruptedIOException e) {
+      } catch (InterruptedIOException | ClosedByInterruptException e) {
         throw e;
       } catch (IOException e) {
         throw new LocalFileException(new PentaractFailure("cannot read " + source + ": "

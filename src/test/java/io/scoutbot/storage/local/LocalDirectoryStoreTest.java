@@ -7,10 +7,14 @@ import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.storage.StorageException;
 import io.scoutbot.storage.StoredObject;
 import io.scoutbot.storage.UploadRequest;
+import io.scoutbot.testing.ManualClock;
 import io.scoutbot.transfer.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -121,6 +125,44 @@ class LocalDirectoryStoreTest {
   @Test
   void check_reportsUp_forAWritableRoot() {
     assertThat(store().check().up()).isTrue();
+  }
+
+  @Test
+  void sweepParts_removesOnlyPartFilesOlderThanTheAge_andTheirFolderOnceEmpty() throws IOException {
+    ManualClock clock = new ManualClock();
+    LocalDirectoryStore store =
+        new LocalDirectoryStore(dir.resolve("store"), budget, 64 * 1024, clock);
+    Instant now = clock.instant();
+    Path crashed = part(store, "OLD001", ".part-abc", now.minus(Duration.ofHours(3)));
+    Path alone = part(store, "OLD002", ".part-def", now.minus(Duration.ofHours(2)));
+    Path recent = part(store, "NEW001", ".part-ghi", now.minus(Duration.ofMinutes(5)));
+    Path object = part(store, "OLD001", "kept.bin", now.minus(Duration.ofDays(30)));
+    Path notAPart = part(store, "OLD003", "part-old.bin", now.minus(Duration.ofDays(30)));
+
+    int removed = store.sweepParts(Duration.ofHours(1));
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(crashed).doesNotExist();
+    assertThat(object).as("a stored object, however old").exists();
+    assertThat(alone).doesNotExist();
+    assertThat(alone.getParent()).as("its code folder, now empty").doesNotExist();
+    assertThat(recent).as("an upload that may still be running").exists();
+    assertThat(notAPart).exists();
+    assertThat(store.root()).isDirectory();
+  }
+
+  @Test
+  void sweepParts_ofAStoreNeverWritten_removesNothing() {
+    assertThat(store().sweepParts(Duration.ofHours(1))).isZero();
+  }
+
+  private static Path part(LocalDirectoryStore store, String code, String name, Instant written)
+      throws IOException {
+    Path p = store.root().resolve(code).resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.write(p, new byte[] {1, 2, 3});
+    Files.setLastModifiedTime(p, FileTime.from(written));
+    return p;
   }
 
   private static long countParts(Path folder) {

@@ -109,6 +109,64 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void probe_thatGetsNoAnswerAndNoOutage_keepsItOpen_andProbesAgain() throws InterruptedException {
+    AtomicInteger probes = new AtomicInteger();
+    breaker.probeWith(() -> {
+      if (probes.incrementAndGet() == 1) {
+        // failed without an HTTP answer, and not classified as an outage
+        throw new PentaractFailure("logging in was cancelled", Disposition.RETRY,
+            OptionalInt.empty(), false, null);
+      }
+    });
+    breaker.open("Connect timed out");
+    assertThat(changes.poll(5, TimeUnit.SECONDS)).isTrue();
+
+    sleeper.awaitSleeper();
+    sleeper.release(); // first probe: no answer
+
+    assertThat(sleeper.awaitSleeper(Duration.ofSeconds(5))).as("probes again").isTrue();
+    assertThat(breaker.isOpen()).isTrue();
+    assertThat(changes).isEmpty();
+    sleeper.release(); // second probe: it answers
+    assertThat(changes.poll(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(probes).hasValue(2);
+  }
+
+  @Test
+  void reopenedWhileTheOldProbeIsStillFinishing_isProbedAgain_notLeftOpenForGood()
+      throws InterruptedException {
+    BlockingQueue<Boolean> seen = new LinkedBlockingQueue<>();
+    CircuitBreaker[] holder = new CircuitBreaker[1];
+    AtomicInteger closings = new AtomicInteger();
+    CircuitBreaker b = new CircuitBreaker("Pentaract at http://p/api", 3,
+        new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60)), clock, sleeper, () -> 1.0,
+        Thread.ofVirtual().name("probe-test").factory(), open -> {
+          seen.add(open);
+          if (!open && closings.incrementAndGet() == 1) {
+            // runs on the probe's thread after its success, before that thread ends: new outages
+            holder[0].open("Connection refused again");
+          }
+        });
+    holder[0] = b;
+    b.probeWith(() -> {});
+    try {
+      b.open("Connection refused");
+      sleeper.awaitSleeper();
+      sleeper.release(); // the probe succeeds, and the breaker reopens at once
+
+      assertThat(seen.poll(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(seen.poll(5, TimeUnit.SECONDS)).isFalse();
+      assertThat(seen.poll(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(sleeper.awaitSleeper(Duration.ofSeconds(5))).as("a probe runs again").isTrue();
+      sleeper.release();
+      assertThat(seen.poll(5, TimeUnit.SECONDS)).isFalse();
+      assertThat(b.isOpen()).isFalse();
+    } finally {
+      b.close();
+    }
+  }
+
+  @Test
   void aRealCallSucceedingWhileOpen_closesIt() throws InterruptedException {
     breaker.open("Connection refused");
     assertThat(changes.poll(5, TimeUnit.SECONDS)).isTrue();

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.pentaract.Failures.Call;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -79,10 +83,33 @@ class FailuresTest {
     return Stream.of(
         Arguments.of(new ConnectException("Connection refused"), "is it running"),
         Arguments.of(new SocketTimeoutException("Read timed out"), "stopped answering"),
-        Arguments.of(new SocketException("Connection reset"), "broke while uploading"));
+        Arguments.of(new SocketException("Connection reset"), "broke while uploading"),
+        // a host that drops packets: the connect times out, which is an outage, not a cancellation
+        Arguments.of(new ConnectTimeoutException("Connect to http://pentaract:8000 failed: "
+            + "Connect timed out"), "is it running"),
+        // every pooled connection stuck waiting for Pentaract's answers
+        Arguments.of(new ConnectionRequestTimeoutException("Timeout deadline: 600000 MILLISECONDS"),
+            "became free while uploading"),
+        // aborted without an interrupt (e.g. the client shutting down): not a cancellation either
+        Arguments.of(new InterruptedIOException("Request aborted"), "broke while uploading"));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
+  void io_onAnInterruptedThread_isACancellation_notAnOutage() {
+    Thread.currentThread().interrupt();
+    PentaractFailure f;
+    try {
+      f = failures.io(Call.UPLOAD, "scoutbot/A/b", new SocketException("Socket closed"));
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(f.getMessage()).isEqualTo("uploading scoutbot/A/b was cancelled");
+    assertThat(f.outage()).isFalse();
+    assertThat(f.status()).isEmpty();
+  }
+
+  @Test
   void tooManyRequests_withRetryAfter_asksToComeBackThen() {
     PentaractFailure f = failures.http(Call.UPLOAD, "p", 429, "text/plain", "",
         Optional.of(Duration.ofSeconds(7)), false);
@@ -90,7 +117,7 @@ class FailuresTest {
     assertThat(f.disposition()).isEqualTo(Disposition.retryAfter(Duration.ofSeconds(7)));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void firstUploadFailing_pointsAtTheTelegramSetUp() {
     PentaractFailure f = failures.http(Call.UPLOAD, "p", 500, "text/plain",
         "Something went wrong", Optional.empty(), true);
@@ -99,7 +126,18 @@ class FailuresTest {
         .contains("-1001234567890 is -1234567890");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
+  void answerOfTheWrongShape_isPermanent_andKeepsItsStatus_soTheBreakerCountsItAsAnAnswer() {
+    PentaractFailure f =
+        failures.unexpected(Call.LOGIN, 200, "no access_token in the login answer");
+
+    assertThat(f.disposition()).isEqualTo(Disposition.PERMANENT);
+    assertThat(f.outage()).isFalse();
+    assertThat(f.status()).hasValue(200);
+    assertThat(f.getMessage()).contains("unexpected format (no access_token in the login answer)");
+  }
+
+  @Test
   void htmlInsteadOfJson_pointsAtTheApiUrl() {
     PentaractFailure f = failures.notJson(Call.LIST_STORAGES, 200, "text/html");
 
@@ -108,7 +146,7 @@ class FailuresTest {
         .contains("/api");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void localFileFailure_isReportedAsItself_notAsANetworkFault() {
     PentaractFailure local = new PentaractFailure("cannot read /x: gone",
         Disposition.PERMANENT, java.util.OptionalInt.empty(), false, null);
@@ -116,7 +154,7 @@ class FailuresTest {
     assertThat(failures.io(Call.UPLOAD, "p", new LocalFileException(local))).isSameAs(local);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void answer_keepsPlainTextShort_andLeavesHtmlOut() {
     assertThat(Failures.answer(409, "text/plain", "File with such name already exists"))
         .isEqualTo("HTTP 409: File with such name already exists");

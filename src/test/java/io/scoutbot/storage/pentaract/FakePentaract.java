@@ -91,11 +91,13 @@ public final class FakePentaract implements AutoCloseable {
   private volatile CountDownLatch stallUploadUntil = new CountDownLatch(0);
   private volatile Duration uploadAnswerDelay = Duration.ZERO;
   private volatile CountDownLatch uploadGate = new CountDownLatch(0);
+  private final AtomicInteger holding = new AtomicInteger();
   private volatile int trickleBytes;
   private volatile Duration tricklePause = Duration.ZERO;
   private final AtomicInteger stallDownloads = new AtomicInteger();
   private volatile long stallDownloadAfter;
   private volatile Duration stallDownloadFor = Duration.ZERO;
+  private volatile long downloadPadding;
 
   /** One storage and its flat rows, as in Pentaract's {@code files} table. */
   static final class Storage {
@@ -270,6 +272,11 @@ public final class FakePentaract implements AutoCloseable {
     return r == null ? 0 : r.max.get();
   }
 
+  /** Requests held now: uploads waiting at the {@link #holdUploads} gate, stalled downloads. */
+  public int holding() {
+    return holding.get();
+  }
+
   public int inFlight(String route) {
     RouteStats r = routes.get(route);
     return r == null ? 0 : r.inFlight.get();
@@ -331,6 +338,14 @@ public final class FakePentaract implements AutoCloseable {
   public void trickleDownloads(int bytes, Duration pause) {
     trickleBytes = bytes;
     tricklePause = pause;
+  }
+
+  /**
+   * Download answers come chunked, without Content-Length, with {@code extra} zero bytes after the
+   * file (a proxy or server gone wrong); 0 goes back to normal answers.
+   */
+  public void padDownloads(long extra) {
+    downloadPadding = extra;
   }
 
   /** The next {@code n} downloads go silent for {@code stall} after {@code afterBytes}. */
@@ -762,7 +777,12 @@ public final class FakePentaract implements AutoCloseable {
             && failUploads.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
     try {
       pause(uploadAnswerDelay);
-      uploadGate.await();
+      holding.incrementAndGet();
+      try {
+        uploadGate.await();
+      } finally {
+        holding.decrementAndGet();
+      }
     } catch (InterruptedException e) {
       throw new Drop("interrupted");
     }
@@ -894,7 +914,20 @@ public final class FakePentaract implements AutoCloseable {
     // Pentaract sends the name as raw UTF-8 bytes; the JDK server writes header chars as single bytes
     String raw = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + raw + "\"");
-    ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+    long padding = downloadPadding;
+    ex.sendResponseHeaders(200, padding > 0 ? 0 : size == 0 ? -1 : size);
+    if (padding > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        if (r.blob != null) {
+          Files.copy(r.blob, out);
+        }
+        byte[] zeros = new byte[IO_BUFFER];
+        for (long left = padding; left > 0; left -= zeros.length) {
+          out.write(zeros, 0, (int) Math.min(zeros.length, left));
+        }
+      }
+      return 200;
+    }
     if (size == 0 || r.blob == null) {
       return 200;
     }
@@ -912,7 +945,12 @@ public final class FakePentaract implements AutoCloseable {
           stall = false;
           out.write(buf, 0, (int) Math.max(0, stallDownloadAfter - sent));
           out.flush();
-          pause(stallDownloadFor);
+          holding.incrementAndGet();
+          try {
+            pause(stallDownloadFor);
+          } finally {
+            holding.decrementAndGet();
+          }
           throw new Drop("stalled download");
         }
         out.write(buf, 0, n);

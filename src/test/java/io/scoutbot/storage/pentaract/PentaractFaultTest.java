@@ -3,6 +3,7 @@ package io.scoutbot.storage.pentaract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StoredObject;
@@ -18,11 +19,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +190,125 @@ class PentaractFaultTest {
     }
   }
 
+  // ---- interrupts
+
+  @Test
+  void interruptingAnUploadThatWaitsForPentaractsAnswer_abortsItPromptly() throws Exception {
+    f.timeout = Duration.ofSeconds(30); // the answer may take 30 s + 60 s per chunk
+    f.perChunk = Duration.ofSeconds(60);
+    CountDownLatch gate = new CountDownLatch(1);
+    f.fake.holdUploads(gate);
+    PentaractTarget target = f.target();
+    Path src = file("held.bin", 100_000);
+    try {
+      Outcome outcome = Outcome.of(() -> target.upload(request(src, "HELD01/held.bin")));
+      awaitHolding(1); // the body is in, Pentaract "sends it to Telegram" before answering
+
+      outcome.thread.interrupt();
+
+      assertThat(outcome.failure(Duration.ofSeconds(3)))
+          .isInstanceOf(PentaractFailure.class)
+          .hasMessageContaining("uploading scoutbot/HELD01/held.bin was cancelled")
+          .extracting(e -> ((PentaractFailure) e).outage())
+          .isEqualTo(false);
+      assertThat(outcome.interruptedAfterwards).as("the interrupt stays set").isTrue();
+      assertThat(f.sleeper.slept()).as("a cancellation is not retried").isEmpty();
+      assertThat(target.unavailable()).isFalse();
+    } finally {
+      gate.countDown();
+    }
+  }
+
+  @Test
+  void interruptingADownloadThatWaitsForBytes_abortsItPromptly() throws Exception {
+    f.timeout = Duration.ofSeconds(30);
+    PentaractTarget target = f.target();
+    Path src = file("stalled.bin", 600_000);
+    StoredObject stored = target.upload(request(src, "HELD02/stalled.bin"));
+    f.fake.stallDownloads(1, 100_000, Duration.ofSeconds(25));
+
+    Outcome outcome = Outcome.of(() -> target.download(stored.location(), dir.resolve("back"),
+        Progress.NONE));
+    awaitHolding(1);
+
+    outcome.thread.interrupt();
+
+    assertThat(outcome.failure(Duration.ofSeconds(3)))
+        .isInstanceOf(PentaractFailure.class)
+        .hasMessageContaining("was cancelled");
+    assertThat(outcome.interruptedAfterwards).isTrue();
+    assertThat(f.sleeper.slept()).isEmpty();
+  }
+
+  @Test
+  void anAlreadyInterruptedThread_sendsNothing() throws Exception {
+    PentaractTarget target = f.target();
+    target.check(); // logged in, storage known
+    Path src = file("never.bin", 1000);
+
+    Outcome upload = Outcome.of(() -> {
+      Thread.currentThread().interrupt();
+      return target.upload(request(src, "HELD03/never.bin"));
+    });
+    Outcome size = Outcome.of(() -> {
+      Thread.currentThread().interrupt();
+      return target.size("scoutbot/HELD03/never.bin");
+    });
+
+    assertThat(upload.failure(Duration.ofSeconds(3))).hasMessageContaining("was cancelled");
+    assertThat(size.failure(Duration.ofSeconds(3)))
+        .hasMessage("listing scoutbot/HELD03 was cancelled");
+    assertThat(f.fake.count("POST upload_to")).isZero();
+    assertThat(f.fake.count("GET files")).isZero();
+  }
+
+  private void awaitHolding(int n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (f.fake.holding() < n) {
+      assertThat(System.nanoTime()).as("the fake holds the request").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  /** A call running on its own platform thread (as upload workers are), and how it ended. */
+  private static final class Outcome {
+    final Thread thread;
+    final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    volatile boolean interruptedAfterwards;
+
+    private Outcome(java.util.concurrent.Callable<?> call) {
+      thread = Thread.ofPlatform().name("transfer-under-test").unstarted(() -> {
+        try {
+          call.call();
+          ended.complete(null);
+        } catch (Throwable t) {
+          ended.complete(t);
+        } finally {
+          interruptedAfterwards = Thread.currentThread().isInterrupted();
+        }
+      });
+    }
+
+    static Outcome of(java.util.concurrent.Callable<?> call) {
+      Outcome o = new Outcome(call);
+      o.thread.start();
+      return o;
+    }
+
+    /** What the call threw, waiting at most {@code within} for it to end. */
+    Throwable failure(Duration within) throws Exception {
+      Throwable t;
+      try {
+        t = ended.get(within.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("the call did not end within " + within + " of the interrupt");
+      }
+      thread.join();
+      assertThat(t).as("the call failed").isNotNull();
+      return t;
+    }
+  }
+
   // ---- resuming
 
   @Test
@@ -280,6 +402,35 @@ class PentaractFaultTest {
 
     assertThat(f.target().size(a.location())).isEmpty();
     assertThat(f.target().size(b.location())).isEmpty();
+  }
+
+  @Test
+  void manifestAnsweredLongerThanListed_withoutContentLength_isRefused_notReadWhole()
+      throws IOException {
+    f.segmentBytes = 128 << 10;
+    Path src = file("padded.bin", 300_000);
+    StoredObject stored = f.target().upload(request(src, "PADD01/padded.bin"));
+    f.fake.padDownloads(64L << 20); // far more than any manifest
+
+    assertThatThrownBy(() -> f.target().size(stored.location()))
+        .isInstanceOf(PentaractFailure.class)
+        .hasMessageContaining("more than the")
+        .hasMessageContaining("bytes the listing gives for the manifest " + stored.location());
+  }
+
+  @Test
+  void aLargeManifest_isReadIntoMemoryFromTheBudget() throws IOException {
+    f.segmentBytes = 4 << 10;
+    Path src = file("many.bin", 400_000); // 98 segments: a manifest of about 13 kB
+    StoredObject stored = f.target().upload(request(src, "MANY01/many.bin"));
+    long manifestBytes = Files.size(f.fake.blob(f.storageId, stored.location()).orElseThrow());
+    f.budget = new MemoryBudget(8 << 20, 4 << 20);
+
+    assertThat(f.newTarget().size(stored.location())).hasValue(400_000);
+
+    assertThat(manifestBytes).isGreaterThan(8 << 10);
+    assertThat(f.budget.peak()).isEqualTo(manifestBytes);
+    assertThat(f.budget.inUse()).isZero();
   }
 
   // ---- concurrency

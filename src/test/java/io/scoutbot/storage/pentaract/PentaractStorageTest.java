@@ -2,14 +2,19 @@ package io.scoutbot.storage.pentaract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.scoutbot.config.Secret;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.StoredObject;
 import io.scoutbot.storage.UploadRequest;
 import io.scoutbot.transfer.Progress;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -117,6 +122,37 @@ class PentaractStorageTest {
         .isInstanceOf(PentaractFailure.class)
         .hasMessageContaining("does not list it")
         .hasMessageContaining("set PENTARACT_STORAGE to its id");
+  }
+
+  @Test
+  void apiUrlWithUserInfo_neverReachesMessagesNorTheRememberedFile() throws IOException {
+    f.api = URI.create("http://scout:hunter2@127.0.0.1:" + f.fake.port() + "/api");
+    f.memory = Optional.of(dir.resolve("data/pentaract-storage.properties"));
+    PentaractTarget target = f.newTarget();
+
+    String up = target.check().detail();
+    target.upload(request("USER01/a.bin", 100));
+    String remembered = Files.readString(f.memory.get());
+    f.fake.stop();
+    Throwable down = catchThrowable(() -> target.upload(request("USER02/b.bin", 100)));
+    String breaker = target.check().detail();
+
+    assertThat(up).contains("reachable at http://127.0.0.1:" + f.fake.port() + "/api");
+    assertThat(remembered).contains("api=http\\://127.0.0.1\\:" + f.fake.port() + "/api");
+    assertThat(down).hasMessageContaining("Pentaract at http://127.0.0.1:" + f.fake.port());
+    assertThat(breaker).contains("Pentaract at http://127.0.0.1:" + f.fake.port());
+    assertThat(List.of(up, remembered, down.getMessage(), breaker))
+        .noneMatch(text -> text.contains("hunter2") || text.contains("scout:"));
+  }
+
+  @Test
+  void settings_dropTheUserInfoOfTheApiUrl_andKeepTheRestAsWritten() {
+    PentaractTarget.Settings s = new PentaractTarget.Settings(
+        URI.create("https://us%40er:p%3Ass@pentaract.example:8443/base%20path/api?x=1"),
+        PentaractFixture.EMAIL, Secret.of("pw"), "S", OptionalLong.empty(), 0, 1,
+        Duration.ofSeconds(5), 1, 65536, 0, Optional.empty());
+
+    assertThat(s.api()).hasToString("https://pentaract.example:8443/base%20path/api?x=1");
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Sleeper} for tests: records every requested delay and advances the manual clock by it
@@ -47,6 +48,11 @@ final class TestSleeper implements Sleeper {
   /** Waits until some thread is sleeping here (held mode). */
   void awaitSleeper() throws InterruptedException {
     asleep.acquire();
+  }
+
+  /** Waits up to {@code timeout} until some thread is sleeping here (held mode). */
+  boolean awaitSleeper(Duration timeout) throws InterruptedException {
+    return asleep.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Lets one sleep end (held mode). */
