@@ -56,6 +56,8 @@ final class Application implements CliContext, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Application.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  /** A local-store part file untouched this long belongs to no running upload. */
+  private static final Duration STALE_PART_AGE = Duration.ofHours(1);
   /** GC-after-upload requests this close together become one collection. */
   private static final Duration GC_WINDOW = Duration.ofSeconds(2);
   /** Calm samples that give the work limit one slot back (one hysteresis window). */
@@ -416,6 +418,10 @@ final class Application implements CliContext, AutoCloseable {
         throw new IllegalStateException(health.detail());
       }
       log.info("Storage backend {}: {}", target.name(), health.detail());
+    }
+    if (target instanceof LocalDirectoryStore local) {
+      // part files of uploads a crash interrupted; a running upload keeps touching its own
+      local.sweepParts(STALE_PART_AGE);
     }
   }
 

@@ -39,7 +39,7 @@ final class ScoutProcesses implements AutoCloseable {
     env.put("NODE_ID", "it-node");
     env.put("LOG_LEVEL", "info");
     env.put("QUEUE_POLL_SECONDS", "1");
-    env.put("QUEUE_LEASE_SECONDS", "5");
+    env.put("QUEUE_LEASE_SECONDS", "15"); // the shortest allowed: dead workers are found by pid sooner
     env.put("QUEUE_MAX_JOBS_PER_USER", "1000");
   }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
@@ -59,6 +60,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Binds to loopback only. Run {@link #main} to use it as a process.
  */
 public final class FakePentaract implements AutoCloseable {
+
+  /** Exchange attribute: frees the request's route permit when its response starts. */
+  private static final String RELEASE = "scoutbot.fake.release";
+
 
   static final String HTML =
       "<!doctype html><html><head><title>Pentaract</title></head><body><div id=\"root\"></div>"
@@ -398,23 +403,23 @@ public final class FakePentaract implements AutoCloseable {
     }
     String[] parts = raw.substring(5).split("/", -1);
     if (method.equals("POST") && raw.equals("/api/auth/login")) {
-      return limited("POST login", () -> login(ex));
+      return limited(ex, "POST login", () -> login(ex));
     }
     if (method.equals("POST") && raw.equals("/api/users")) {
-      return limited("POST users", () -> register(ex));
+      return limited(ex, "POST users", () -> register(ex));
     }
     if (raw.equals("/api/storages")) {
       return switch (method) {
-        case "GET" -> limited("GET storages", () -> authed(ex, email -> listStorages(ex, email)));
-        case "POST" -> limited("POST storages", () -> authed(ex, email -> createStorage(ex, email)));
+        case "GET" -> limited(ex, "GET storages", () -> authed(ex, email -> listStorages(ex, email)));
+        case "POST" -> limited(ex, "POST storages", () -> authed(ex, email -> createStorage(ex, email)));
         default -> text(ex, 405, "");
       };
     }
     if (method.equals("POST") && raw.equals("/api/storage_workers")) {
-      return limited("POST storage_workers", () -> authed(ex, email -> addWorker(ex, email)));
+      return limited(ex, "POST storage_workers", () -> authed(ex, email -> addWorker(ex, email)));
     }
     if (parts.length == 2 && parts[0].equals("storages") && method.equals("GET")) {
-      return limited("GET storage", () -> authed(ex, email -> getStorage(ex, email, parts[1])));
+      return limited(ex, "GET storage", () -> authed(ex, email -> getStorage(ex, email, parts[1])));
     }
     if (parts.length >= 3 && parts[0].equals("storages") && parts[2].equals("files")) {
       String id = parts[1];
@@ -426,20 +431,20 @@ public final class FakePentaract implements AutoCloseable {
 
   private int files(HttpExchange ex, String method, String id, String rest) throws IOException {
     if (method.equals("POST") && rest.equals("/upload_to")) {
-      return limited("POST upload_to", () -> authed(ex, email -> withStorage(ex, email, id,
+      return limited(ex, "POST upload_to", () -> authed(ex, email -> withStorage(ex, email, id,
           s -> uploadTo(ex, s))));
     }
     if (method.equals("POST") && rest.equals("/upload")) {
-      return limited("POST upload", () -> authed(ex, email -> withStorage(ex, email, id,
+      return limited(ex, "POST upload", () -> authed(ex, email -> withStorage(ex, email, id,
           s -> upload(ex, s))));
     }
     if (method.equals("POST") && rest.equals("/create_folder")) {
-      return limited("POST create_folder", () -> authed(ex, email -> withStorage(ex, email, id,
+      return limited(ex, "POST create_folder", () -> authed(ex, email -> withStorage(ex, email, id,
           s -> createFolder(ex, s))));
     }
     if (method.equals("GET") && rest.startsWith("/")) {
       String wildcard = rest.substring(1);
-      return limited("GET files", () -> authed(ex, email -> withStorage(ex, email, id, s -> {
+      return limited(ex, "GET files", () -> authed(ex, email -> withStorage(ex, email, id, s -> {
         int slash = wildcard.indexOf('/');
         String first = slash < 0 ? wildcard : wildcard.substring(0, slash);
         String arg = slash < 0 ? "" : wildcard.substring(slash + 1);
@@ -452,7 +457,7 @@ public final class FakePentaract implements AutoCloseable {
       })));
     }
     if (method.equals("DELETE") && rest.startsWith("/")) {
-      return limited("DELETE files", () -> authed(ex, email -> withStorage(ex, email, id,
+      return limited(ex, "DELETE files", () -> authed(ex, email -> withStorage(ex, email, id,
           s -> delete(ex, s, rest.substring(1)))));
     }
     return method.equals("GET") ? spa(ex, method) : text(ex, 405, "");
@@ -473,19 +478,39 @@ public final class FakePentaract implements AutoCloseable {
     int handle(Storage storage) throws IOException;
   }
 
-  /** Pentaract's ConcurrencyLimitLayer: each route and method has its own queue of permits. */
-  private int limited(String route, Handler h) throws IOException {
+  /**
+   * Pentaract's ConcurrencyLimitLayer: each route and method has its own queue of permits. As in
+   * tower, a permit is held until the response starts (its headers go out), not while its body
+   * streams; counting in-flight requests up to that moment also means a client that reuses its
+   * slot as soon as it has the answer is never counted twice.
+   */
+  private int limited(HttpExchange ex, String route, Handler h) throws IOException {
     RouteStats r = routes.computeIfAbsent(route, k -> new RouteStats(workers));
     r.count.incrementAndGet();
     r.permits.acquireUninterruptibly();
     int now = r.inFlight.incrementAndGet();
     r.max.accumulateAndGet(now, Math::max);
+    AtomicBoolean answered = new AtomicBoolean();
+    Runnable release = () -> {
+      if (answered.compareAndSet(false, true)) {
+        r.inFlight.decrementAndGet();
+        r.permits.release();
+      }
+    };
+    ex.setAttribute(RELEASE, release);
     try {
       return h.handle();
     } finally {
-      r.inFlight.decrementAndGet();
-      r.permits.release();
+      release.run();
     }
+  }
+
+  /** Starts the response: frees the route's permit first (see {@link #limited}). */
+  private static void respond(HttpExchange ex, int status, long length) throws IOException {
+    if (ex.getAttribute(RELEASE) instanceof Runnable release) {
+      release.run();
+    }
+    ex.sendResponseHeaders(status, length);
   }
 
   /** Auth runs before any body extractor: a bad token is refused before the body is looked at. */
@@ -523,7 +548,7 @@ public final class FakePentaract implements AutoCloseable {
     }
     byte[] html = HTML.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "text/html");
-    ex.sendResponseHeaders(200, html.length);
+    respond(ex, 200, html.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(html);
     }
@@ -915,7 +940,7 @@ public final class FakePentaract implements AutoCloseable {
     String raw = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + raw + "\"");
     long padding = downloadPadding;
-    ex.sendResponseHeaders(200, padding > 0 ? 0 : size == 0 ? -1 : size);
+    respond(ex, 200, padding > 0 ? 0 : size == 0 ? -1 : size);
     if (padding > 0) {
       try (OutputStream out = ex.getResponseBody()) {
         if (r.blob != null) {
@@ -1120,7 +1145,7 @@ public final class FakePentaract implements AutoCloseable {
   private static int text(HttpExchange ex, int status, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+    respond(ex, status, b.length == 0 ? -1 : b.length);
     if (b.length > 0) {
       try (OutputStream out = ex.getResponseBody()) {
         out.write(b);
@@ -1132,7 +1157,7 @@ public final class FakePentaract implements AutoCloseable {
   private static int json(HttpExchange ex, int status, Object value) throws IOException {
     byte[] b = JSON.writeValueAsBytes(value);
     ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, b.length);
+    respond(ex, status, b.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);
     }
@@ -1140,7 +1165,7 @@ public final class FakePentaract implements AutoCloseable {
   }
 
   private static int empty(HttpExchange ex, int status) throws IOException {
-    ex.sendResponseHeaders(status, -1);
+    respond(ex, status, -1);
     return status;
   }
 
