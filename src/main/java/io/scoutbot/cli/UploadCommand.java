@@ -113,15 +113,8 @@ final class UploadCommand extends ScoutCommand {
       }
       docs.add(r);
     }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("files", docs);
-    doc.put("failed", failed);
-    out.document(doc);
-    if (!out.json() && failed == 0 && !docs.isEmpty()) {
-      out.text("");
-      out.text("Use: scoutbot download CODE -o PATH");
-    }
-    return failed == 0 ? OK : FAILED;
+    return report(out, docs, failed, failed == 0 && !docs.isEmpty(),
+        "Use: scoutbot download CODE -o PATH");
   }
 
   private int enqueue(CliContext ctx, Output out) throws InterruptedException {
@@ -151,13 +144,20 @@ final class UploadCommand extends ScoutCommand {
       }
       docs.add(r);
     }
+    return report(out, docs, failed, failed < docs.size(),
+        "Queued; a running 'scoutbot serve' uploads them. Follow with: scoutbot queue");
+  }
+
+  /** Prints the one document for all files, and the next step in text mode when {@code hint}. */
+  private static int report(Output out, List<Map<String, Object>> docs, int failed,
+      boolean hint, String nextStep) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("files", docs);
     doc.put("failed", failed);
     out.document(doc);
-    if (!out.json() && failed < docs.size()) {
+    if (!out.json() && hint) {
       out.text("");
-      out.text("Queued; a running 'scoutbot serve' uploads them. Follow with: scoutbot queue");
+      out.text(nextStep);
     }
     return failed == 0 ? OK : FAILED;
   }

@@ -79,8 +79,7 @@ final class Attempts {
         sleeper.sleep(delay);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new PentaractFailure(what + " was cancelled while waiting to retry",
-            Disposition.RETRY, java.util.OptionalInt.empty(), false, e);
+        throw Failures.cancelled(what + " (while waiting to retry)", e);
       }
     }
   }

@@ -168,7 +168,7 @@ final class Failures {
   }
 
   /** The thread was interrupted: the caller is shutting down or cancelled the transfer. */
-  PentaractFailure cancelled(String what, Throwable cause) {
+  static PentaractFailure cancelled(String what, Throwable cause) {
     return new PentaractFailure(what + " was cancelled", Disposition.RETRY, OptionalInt.empty(),
         false, cause);
   }

@@ -218,7 +218,7 @@ final class PentaractClient implements AutoCloseable {
       loginLock.lockInterruptibly();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw failures.cancelled(Call.LOGIN.doing, e);
+      throw Failures.cancelled(Call.LOGIN.doing, e);
     }
   }
 
@@ -318,7 +318,7 @@ final class PentaractClient implements AutoCloseable {
       uploads.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw failures.cancelled("upload of " + path, e);
+      throw Failures.cancelled("upload of " + path, e);
     }
     try {
       RequestConfig config =
@@ -479,7 +479,7 @@ final class PentaractClient implements AutoCloseable {
   /** An interrupted thread sends nothing: its caller is shutting down or gave the work up. */
   private void requireNotInterrupted(Call call, String target) {
     if (Thread.currentThread().isInterrupted()) {
-      throw failures.cancelled(call.doing + (target.isEmpty() ? "" : " " + target), null);
+      throw Failures.cancelled(call.doing + (target.isEmpty() ? "" : " " + target), null);
     }
   }
 

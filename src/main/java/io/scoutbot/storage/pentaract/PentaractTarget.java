@@ -217,8 +217,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       return stored;
     } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
-      throw new PentaractFailure("upload of " + key + " was cancelled", Disposition.RETRY,
-          OptionalInt.empty(), false, e);
+      throw Failures.cancelled("upload of " + key, e);
     } catch (IOException e) {
       throw local(e, source, "read");
     }
@@ -372,8 +371,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       return got;
     } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
-      throw new PentaractFailure("download of " + location + " was cancelled", Disposition.RETRY,
-          OptionalInt.empty(), false, e);
+      throw Failures.cancelled("download of " + location, e);
     } catch (IOException e) {
       throw local(e, target, "write");
     }
@@ -485,8 +483,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
           location));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PentaractFailure("reading the manifest " + location + " was cancelled",
-          Disposition.RETRY, OptionalInt.empty(), false, e);
+      throw Failures.cancelled("reading the manifest " + location, e);
     }
   }
 
