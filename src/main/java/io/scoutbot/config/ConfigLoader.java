@@ -72,7 +72,9 @@ public final class ConfigLoader {
                 "expected a whole number of seconds from 15 to 86400")),
             r.intValue("QUEUE_RETRY_ATTEMPTS", 5, 1, 1000),
             r.interval("QUEUE_POLL_SECONDS", 2, 3600, "seconds", Duration.ofSeconds(1)),
-            r.interval("QUEUE_AGING_SECONDS", 600, 604_800, "seconds", Duration.ofSeconds(1)));
+            r.interval("QUEUE_AGING_SECONDS", 600, 604_800, "seconds", Duration.ofSeconds(1)),
+            Duration.ofDays(r.integer("QUEUE_KEEP_FINISHED_DAYS", 30, 0, 36_500,
+                "expected a whole number of days from 0 (keep forever) to 36500")));
     String level = r.text("LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
     if (!Set.of("trace", "debug", "info", "warn", "warning", "error", "off").contains(level)) {
       r.problem("LOG_LEVEL", level, "expected one of trace, debug, info, warn, error, off");

@@ -15,6 +15,8 @@ import java.time.Duration;
  *     submitted in-process wake them at once)
  * @param aging under host pressure smaller jobs go first, but a job waiting this long goes first
  *     whatever its size, so none starves
+ * @param keepFinished how long completed, failed and cancelled jobs stay listed before a running
+ *     {@code serve} deletes them; {@link Duration#ZERO} keeps them forever
  */
 public record QueueConfig(
     int maxQueuedJobsPerUser,
@@ -23,7 +25,8 @@ public record QueueConfig(
     Duration lease,
     int retryAttempts,
     Duration pollInterval,
-    Duration aging) {
+    Duration aging,
+    Duration keepFinished) {
 
   public QueueConfig {
     if (maxQueuedJobsPerUser < 1 || maxRunningPerUser < 1 || maxQueuedBytesPerUser < 1) {
@@ -35,5 +38,9 @@ public record QueueConfig(
     ResourceConfig.positive("lease", lease);
     ResourceConfig.positive("pollInterval", pollInterval);
     ResourceConfig.positive("aging", aging);
+    if (keepFinished == null || keepFinished.isNegative()) {
+      throw new IllegalArgumentException("keepFinished must be zero (forever) or positive: "
+          + keepFinished);
+    }
   }
 }

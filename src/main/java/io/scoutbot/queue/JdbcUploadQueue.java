@@ -60,6 +60,8 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
 
   /** A claim rolled back for a user at the running limit is retried this often for other users. */
   private static final int CLAIM_ROUNDS = 8;
+  /** Finished jobs deleted per statement by {@link #purgeFinished}. */
+  static final int PURGE_BATCH = 500;
 
   private static final String COLUMNS =
       "id, owner_id, source_kind, source_ref, source_node, source_owned, name, size, destination,"
@@ -73,6 +75,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   private final int maxRunningPerUser;
   private final Duration lease;
   private final Duration aging;
+  private final Duration keepFinished;
 
   public JdbcUploadQueue(
       Database db, CodeRegistrar registrar, InstantSource clock, QueueConfig config) {
@@ -83,6 +86,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     this.maxRunningPerUser = config.maxRunningPerUser();
     this.lease = config.lease();
     this.aging = config.aging();
+    this.keepFinished = config.keepFinished();
   }
 
   /** The submission limits this queue enforces. */
@@ -329,6 +333,29 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
       }
     }
     return out;
+  }
+
+  @Override
+  public int purgeFinished() {
+    if (keepFinished.isZero()) {
+      return 0;
+    }
+    long before = clock.millis() - keepFinished.toMillis();
+    int purged = 0;
+    int n;
+    do {
+      // a bounded subquery, not one DELETE of everything: SQLite holds its single write lock for
+      // the whole statement, and the first purge of a long history could stall every submission
+      n = update("DELETE FROM upload_job WHERE id IN (SELECT id FROM upload_job"
+          + " WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at < ?"
+          + " ORDER BY id LIMIT " + PURGE_BATCH + ")", before);
+      purged += n;
+    } while (n == PURGE_BATCH);
+    if (purged > 0) {
+      log.info("Removed {} finished job(s) older than {} days from the queue's history", purged,
+          keepFinished.toDays());
+    }
+    return purged;
   }
 
   // ---------------------------------------------------------------- internals

@@ -32,4 +32,13 @@ public interface QueueHousekeeping {
    * sweep must never take a file another node's job still needs.
    */
   Set<Path> liveOwnedFiles();
+
+  /**
+   * Deletes completed, failed and cancelled jobs that finished longer than QUEUE_KEEP_FINISHED_DAYS
+   * ago (nothing when that is 0), in small batches so other processes are never blocked for long.
+   * Their catalog entries stay: only the queue's history is trimmed.
+   *
+   * @return the number of jobs deleted
+   */
+  int purgeFinished();
 }

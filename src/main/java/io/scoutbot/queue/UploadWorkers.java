@@ -371,9 +371,10 @@ public final class UploadWorkers implements AutoCloseable {
     housekeeping.releaseDeadLeases(node);
     housekeeping.adoptUnregistered(settings.lease());
     if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
-      // a CLI running its own jobs leaves the sweep to serve
+      // a CLI running its own jobs leaves the sweep and the history purge to serve
       nextSweep = now.plus(Duration.ofMinutes(10));
       spool.sweep(housekeeping.liveOwnedFiles(), settings.lease());
+      housekeeping.purgeFinished();
     }
   }
 }

@@ -26,16 +26,27 @@ class QueueSettingsTest {
     assertThat(q.retryAttempts()).isEqualTo(5);
     assertThat(q.pollInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(q.aging()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(q.keepFinished()).isEqualTo(Duration.ofDays(30));
   }
 
   @Test
   void values_areRead() {
     QueueConfig q = ConfigLoader.fromMap(Map.of("QUEUE_RETRY_ATTEMPTS", "9",
-        "QUEUE_POLL_SECONDS", "7", "QUEUE_AGING_SECONDS", "30"), WORK).queue();
+        "QUEUE_POLL_SECONDS", "7", "QUEUE_AGING_SECONDS", "30", "QUEUE_KEEP_FINISHED_DAYS", "3"),
+        WORK).queue();
 
     assertThat(q.retryAttempts()).isEqualTo(9);
     assertThat(q.pollInterval()).isEqualTo(Duration.ofSeconds(7));
     assertThat(q.aging()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(q.keepFinished()).isEqualTo(Duration.ofDays(3));
+  }
+
+  @Test
+  void keepFinishedZero_meansKeepForever() {
+    QueueConfig q =
+        ConfigLoader.fromMap(Map.of("QUEUE_KEEP_FINISHED_DAYS", "0"), WORK).queue();
+
+    assertThat(q.keepFinished()).isZero();
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -44,6 +55,8 @@ class QueueSettingsTest {
     "QUEUE_RETRY_ATTEMPTS, many",
     "QUEUE_POLL_SECONDS, 0",
     "QUEUE_AGING_SECONDS, -5",
+    "QUEUE_KEEP_FINISHED_DAYS, -1",
+    "QUEUE_KEEP_FINISHED_DAYS, 2.5",
     "NODE_ID, a/b",
     "NODE_ID, 'host one'"
   })

@@ -64,7 +64,7 @@ public final class QueueHarness implements AutoCloseable {
     queue =
         new JdbcUploadQueue(db, CodeRegistrar.catalog(catalog), clock,
             new QueueConfig(1000, 1L << 40, maxRunningPerUser, LEASE, 3, Duration.ofSeconds(1),
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10), Duration.ofDays(30)));
     spool = new JobSpool(dir.resolve("tmp/queue"), clock);
     runner =
         new JobRunner(queue, catalog, this.target, spool, policy, Gate.open(),

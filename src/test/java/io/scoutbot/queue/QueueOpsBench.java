@@ -89,7 +89,7 @@ public final class QueueOpsBench {
       JdbcUploadQueue queue =
           new JdbcUploadQueue(db, CodeRegistrar.catalog(catalog), clock,
               new QueueConfig(jobs + 1, 1L << 50, jobs + 1, Duration.ofMinutes(1), 3,
-                  Duration.ofSeconds(2), Duration.ofMinutes(10)));
+                  Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ZERO));
       JobSpool spool = new JobSpool(Files.createTempDirectory("bench-spool"), clock);
       JobRunner runner =
           new JobRunner(queue, catalog, new NoopStorage(), spool, RetryPolicy.withAttempts(3),

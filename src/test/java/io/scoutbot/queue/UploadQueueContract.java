@@ -43,6 +43,7 @@ public abstract class UploadQueueContract {
   static final String DEST = "local";
   static final Duration LEASE = Duration.ofSeconds(60);
   static final Duration AGING = Duration.ofMinutes(10);
+  static final Duration KEEP_FINISHED = Duration.ofDays(30);
 
   @TempDir protected Path dir;
 
@@ -70,7 +71,8 @@ public abstract class UploadQueueContract {
   }
 
   static QueueConfig config(int maxJobs, long maxBytes, int maxRunning) {
-    return new QueueConfig(maxJobs, maxBytes, maxRunning, LEASE, 3, Duration.ofSeconds(2), AGING);
+    return new QueueConfig(maxJobs, maxBytes, maxRunning, LEASE, 3, Duration.ofSeconds(2), AGING,
+        KEEP_FINISHED);
   }
 
   JdbcUploadQueue queue(QueueConfig config) {
@@ -576,6 +578,42 @@ public abstract class UploadQueueContract {
     queue.cancel(1, d.id());
 
     assertThat(queue.liveOwnedFiles()).containsExactlyInAnyOrder(owned, dir.resolve("b"));
+  }
+
+  @Test
+  void purgeFinished_deletesOnlyJobsThatFinishedLongerAgoThanKept_andKeepsTheirFiles() {
+    Job old = queue.enqueue(local(1, "old-done", 1));
+    Job oldCancelled = queue.enqueue(local(1, "old-cancelled", 1));
+    Job waiting = queue.enqueue(local(1, "still-waiting", 1));
+    queue.settle(queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow(),
+        new Settlement.Completed(1));
+    queue.cancel(1, oldCancelled.id());
+    clock.advance(KEEP_FINISHED.minusHours(1));
+    Job recent = queue.enqueue(local(1, "recent-cancelled", 1));
+    queue.cancel(1, recent.id());
+    clock.advance(Duration.ofHours(2));
+
+    assertThat(queue.purgeFinished()).isEqualTo(2);
+
+    assertThat(queue.find(old.id())).isEmpty();
+    assertThat(queue.find(oldCancelled.id())).isEmpty();
+    assertThat(queue.find(waiting.id()).orElseThrow().state()).isEqualTo(JobState.PENDING);
+    assertThat(queue.find(recent.id())).isPresent();
+    // the stored file outlives its job's history
+    assertThat(catalog.find(1, old.code())).isPresent();
+    assertThat(queue.purgeFinished()).isZero();
+  }
+
+  @Test
+  void purgeFinished_withKeepZero_keepsEverything() {
+    JdbcUploadQueue keepAll = queue(new QueueConfig(50, 1L << 40, 2, LEASE, 3,
+        Duration.ofSeconds(2), AGING, Duration.ZERO));
+    Job job = keepAll.enqueue(local(1, "a", 1));
+    keepAll.cancel(1, job.id());
+    clock.advance(Duration.ofDays(3650));
+
+    assertThat(keepAll.purgeFinished()).isZero();
+    assertThat(keepAll.find(job.id())).isPresent();
   }
 
   // ---------------------------------------------------------------- helpers

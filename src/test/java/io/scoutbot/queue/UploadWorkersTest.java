@@ -229,6 +229,23 @@ class UploadWorkersTest {
     assertThat(h.queue.find(other.id()).orElseThrow().state()).isEqualTo(JobState.PENDING);
   }
 
+  @Test
+  void serve_trimsOldJobHistoryAtStart_butACliRunningItsOwnJobsLeavesItAlone() throws Exception {
+    Job old = h.submit(1, "old.bin", 10, true);
+    h.queue.cancel(1, old.id());
+    h.clock.advance(Duration.ofDays(31));
+    Job mine = h.submit(1, "mine.bin", 10, true);
+
+    try (UploadWorkers cli = h.workers(Set.of(mine.id()))) {
+      cli.start();
+      assertThat(h.queue.find(old.id())).isPresent();
+    }
+    pool = h.workers(Set.of());
+    pool.start();
+
+    assertThat(h.queue.find(old.id())).isEmpty();
+  }
+
   private UploadWorkers slowPolling() {
     return new UploadWorkers(
         new UploadWorkers.Settings(h.worker, 3, Duration.ofHours(1), QueueHarness.LEASE,
