@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -26,8 +27,11 @@ import java.util.Set;
  * v2, as on hybrid hosts the unified mount carries no controllers.
  *
  * <h2>Reading</h2>
- * A limit can sit on any ancestor (systemd slices, Kubernetes pods), so limits are the minimum from
- * the process's directory up to the mount point. Memory in use is the working set: usage minus
+ * A limit can sit on any ancestor (systemd slices, Kubernetes pods), and it binds everything below
+ * it: a slice limited to 1 GiB whose other services use 900 MiB leaves ScoutBot 124 MiB, however
+ * little ScoutBot itself uses. So pressure is judged per limited cgroup on the way up, each one's own
+ * usage against its own limit, and the cgroup closest to its limit is the one reported ({@link
+ * #memoryUnderLimit}, {@link #cpuQuotas}). Memory in use is the working set: usage minus
  * inactive page cache, the figure the kernel cannot simply drop and the one Docker and the kubelet
  * report; raw usage would count the page cache every large file leaves behind and throttle forever.
  * Every file is read under a root directory ({@code /} in production, a fixture tree in tests).
@@ -36,6 +40,19 @@ final class Cgroups {
 
   /** Limits at or above this are the kernel's "no limit" (v1 writes 2^63 rounded to pages). */
   static final long UNLIMITED = 1L << 62;
+
+  /** Memory in use against the limit of one cgroup: the process's own or an ancestor's. */
+  record MemoryUse(Path dir, long used, long limit) {
+    double ratio() {
+      return (double) used / limit;
+    }
+  }
+
+  /**
+   * One cgroup on the way up with a CPU quota: the quota in cores and the CPU time the cgroup (all
+   * its members) used so far, or -1 when that cannot be read.
+   */
+  record CpuQuota(Path dir, double cores, long usageNanos) {}
 
   /** A controller's directory and the hierarchy version it belongs to. */
   record Controller(LimitSource version, Path dir, Path mountPoint) {}
@@ -140,16 +157,57 @@ final class Cgroups {
 
   /** The working set: usage minus inactive file cache; empty when the files cannot be read. */
   OptionalLong memoryWorkingSet() {
+    return memory == null ? OptionalLong.empty() : workingSet(memory.dir());
+  }
+
+  /**
+   * Of the limited cgroups from the process's up to the mount point, the one whose working set is
+   * closest to its limit; empty without a limit. An ancestor whose usage cannot be read (v2 shows
+   * no {@code memory.current} at a namespace's root) is judged by the process's own working set.
+   */
+  Optional<MemoryUse> memoryUnderLimit() {
     if (memory == null) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
     boolean v2 = memory.version() == LimitSource.CGROUP_V2;
-    long usage = number(memory.dir().resolve(v2 ? "memory.current" : "memory.usage_in_bytes"));
+    OptionalLong own = workingSet(memory.dir());
+    MemoryUse worst = null;
+    long tightest = Long.MAX_VALUE;
+    for (Path dir : upwards(memory)) {
+      long limit = number(dir.resolve(v2 ? "memory.max" : "memory.limit_in_bytes"));
+      if (limit >= UNLIMITED || limit <= 0) {
+        continue;
+      }
+      tightest = Math.min(tightest, limit);
+      OptionalLong used = workingSet(dir);
+      if (used.isEmpty()) {
+        used = own;
+      }
+      if (used.isPresent()) {
+        worst = worse(worst, new MemoryUse(dir, used.getAsLong(), limit));
+      }
+    }
+    if (!v2 && own.isPresent()) {
+      // a v1 limit above what this mount shows is only visible as the hierarchical limit
+      long hierarchical = stat(memory.dir().resolve("memory.stat"), "hierarchical_memory_limit");
+      if (hierarchical < UNLIMITED && hierarchical < tightest) {
+        worst = worse(worst, new MemoryUse(memory.dir(), own.getAsLong(), hierarchical));
+      }
+    }
+    return Optional.ofNullable(worst);
+  }
+
+  private static MemoryUse worse(MemoryUse a, MemoryUse b) {
+    return a == null || b.ratio() > a.ratio() ? b : a;
+  }
+
+  private OptionalLong workingSet(Path dir) {
+    boolean v2 = memory.version() == LimitSource.CGROUP_V2;
+    long usage = number(dir.resolve(v2 ? "memory.current" : "memory.usage_in_bytes"));
     if (usage == Long.MAX_VALUE) {
       return OptionalLong.empty();
     }
-    long inactive =
-        stat(memory.dir().resolve("memory.stat"), v2 ? "inactive_file" : "total_inactive_file");
+    long inactive = stat(dir.resolve("memory.stat"), v2 ? "inactive_file" : "total_inactive_file");
     if (inactive == Long.MAX_VALUE) {
       inactive = 0;
     }
@@ -163,29 +221,55 @@ final class Cgroups {
     }
     double cores = Double.POSITIVE_INFINITY;
     for (Path dir : upwards(cpu)) {
-      double c;
-      if (cpu.version() == LimitSource.CGROUP_V2) {
-        String[] f = files.read(dir.resolve("cpu.max")).strip().split("\\s+");
-        c = f.length == 2 ? ratio(parse(f[0]), parse(f[1])) : Double.POSITIVE_INFINITY;
-      } else {
-        c = ratio(number(dir.resolve("cpu.cfs_quota_us")), number(dir.resolve("cpu.cfs_period_us")));
-      }
-      cores = Math.min(cores, c);
+      cores = Math.min(cores, quotaCores(dir));
     }
     return Double.isInfinite(cores) ? OptionalDouble.empty() : OptionalDouble.of(cores);
   }
 
   /** CPU time used by the cgroup since it was created, in nanoseconds; empty when unreadable. */
   OptionalLong cpuUsageNanos() {
-    if (cpuacct == null) {
-      return OptionalLong.empty();
+    return cpuacct == null ? OptionalLong.empty() : cpuUsage(cpuacct.dir());
+  }
+
+  /**
+   * Every cgroup from the process's up to the mount point that has a CPU quota, nearest first, each
+   * with the CPU time it used; the caller turns two readings into a percentage per cgroup and takes
+   * the highest. Usage comes from the same directory when the accounting controller shares the
+   * hierarchy (v2, v1 {@code cpu,cpuacct}); otherwise, or when unreadable, from the process's own.
+   */
+  List<CpuQuota> cpuQuotas() {
+    if (cpu == null) {
+      return List.of();
     }
+    boolean sameTree = cpuacct != null && cpuacct.mountPoint().equals(cpu.mountPoint());
+    long own = cpuUsageNanos().orElse(-1);
+    List<CpuQuota> out = new ArrayList<>();
+    for (Path dir : upwards(cpu)) {
+      double cores = quotaCores(dir);
+      if (Double.isInfinite(cores)) {
+        continue;
+      }
+      long used = sameTree ? cpuUsage(dir).orElse(own) : own;
+      out.add(new CpuQuota(dir, cores, used));
+    }
+    return out;
+  }
+
+  private double quotaCores(Path dir) {
+    if (cpu.version() == LimitSource.CGROUP_V2) {
+      String[] f = files.read(dir.resolve("cpu.max")).strip().split("\\s+");
+      return f.length == 2 ? ratio(parse(f[0]), parse(f[1])) : Double.POSITIVE_INFINITY;
+    }
+    return ratio(number(dir.resolve("cpu.cfs_quota_us")), number(dir.resolve("cpu.cfs_period_us")));
+  }
+
+  private OptionalLong cpuUsage(Path dir) {
     long v;
     if (cpuacct.version() == LimitSource.CGROUP_V2) {
-      long usec = stat(cpuacct.dir().resolve("cpu.stat"), "usage_usec");
+      long usec = stat(dir.resolve("cpu.stat"), "usage_usec");
       v = usec == Long.MAX_VALUE ? usec : usec * 1000;
     } else {
-      v = number(cpuacct.dir().resolve("cpuacct.usage"));
+      v = number(dir.resolve("cpuacct.usage"));
     }
     return v == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(v);
   }

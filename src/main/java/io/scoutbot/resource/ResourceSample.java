@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param memoryLimitBytes the container's memory limit, or the host's total memory
  * @param memorySource where {@code memoryLimitBytes} came from
  * @param diskUsedBytes used bytes of the filesystem holding DATA_DIR
- * @param diskTotalBytes size of that filesystem
+ * @param diskTotalBytes what ScoutBot could fill: used plus the space available to this user (as
+ *     df's Use%; blocks reserved for root do not count)
  * @param heapUsedBytes JVM heap in use
  * @param heapCommittedBytes JVM heap committed (reserved from the OS)
  * @param heapMaxBytes JVM maximum heap

@@ -8,8 +8,10 @@ import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -42,7 +44,7 @@ final class SystemProbe implements ResourceProbe {
   private FileStore store;
 
   private long lastWall = Long.MIN_VALUE;
-  private long lastCgroupCpu = -1;
+  private Map<Path, Long> lastCgroupCpu = Map.of();
   private long lastHostBusy = -1;
   private long lastHostTotal = -1;
   private long lastProcessCpu = -1;
@@ -86,12 +88,10 @@ final class SystemProbe implements ResourceProbe {
     long memLimit = host[0];
     long memUsed = host[0] < 0 ? -1 : host[0] - host[1];
     LimitSource memSource = LimitSource.HOST;
-    OptionalLong cgLimit = cgroups.memoryLimit();
-    OptionalLong cgUsed = cgroups.memoryWorkingSet();
-    if (cgLimit.isPresent() && cgUsed.isPresent()
-        && (memLimit <= 0 || cgLimit.getAsLong() < memLimit)) {
-      memLimit = cgLimit.getAsLong();
-      memUsed = Math.min(cgUsed.getAsLong(), memLimit);
+    Optional<Cgroups.MemoryUse> cg = cgroups.memoryUnderLimit();
+    if (cg.isPresent() && (memLimit <= 0 || cg.get().limit() < memLimit)) {
+      memLimit = cg.get().limit();
+      memUsed = Math.min(cg.get().used(), memLimit);
       memSource = cgroups.memoryVersion();
     }
 
@@ -100,16 +100,25 @@ final class SystemProbe implements ResourceProbe {
     double cores = cpus;
     LimitSource cpuSource = LimitSource.HOST;
     double cpuPercent = Double.NaN;
-    OptionalDouble quota = cgroups.cpuLimitCores();
-    OptionalLong cgCpu = cgroups.cpuUsageNanos();
-    if (quota.isPresent() && cgCpu.isPresent() && quota.getAsDouble() < hostCpus) {
-      cores = quota.getAsDouble();
+    List<Cgroups.CpuQuota> quotas = cgroups.cpuQuotas();
+    double tightest = quotas.stream().mapToDouble(Cgroups.CpuQuota::cores).min().orElse(hostCpus);
+    if (tightest < hostCpus && quotas.stream().anyMatch(q -> q.usageNanos() >= 0)) {
+      cores = tightest;
       cpuSource = cgroups.cpuVersion();
-      long used = cgCpu.getAsLong();
-      if (wall > 0 && lastCgroupCpu >= 0) {
-        cpuPercent = clamp((used - lastCgroupCpu) * 100.0 / (wall * cores));
+      // each limited cgroup against its own quota; the busiest one is the host as ScoutBot sees it
+      Map<Path, Long> seen = new HashMap<>();
+      for (Cgroups.CpuQuota q : quotas) {
+        if (q.usageNanos() < 0) {
+          continue;
+        }
+        Long before = lastCgroupCpu.get(q.dir());
+        if (wall > 0 && before != null) {
+          double p = clamp((q.usageNanos() - before) * 100.0 / (wall * q.cores()));
+          cpuPercent = Double.isNaN(cpuPercent) ? p : Math.max(cpuPercent, p);
+        }
+        seen.put(q.dir(), q.usageNanos());
       }
-      lastCgroupCpu = used;
+      lastCgroupCpu = seen;
     } else {
       cpuPercent = hostCpuPercent();
     }
@@ -203,8 +212,11 @@ final class SystemProbe implements ResourceProbe {
           store = fs; // looking a store up reads the mount table: do it once DATA_DIR exists
         }
       }
-      long total = fs.getTotalSpace();
-      return new long[] {total - fs.getUnallocatedSpace(), total};
+      // as df's Use%: blocks reserved for root are not ours, so "total" is used + what we may
+      // still write; measured against the raw size the disk would fill while showing ~40 % on a
+      // filesystem with a large root reserve, and the disk threshold would never fire
+      long used = fs.getTotalSpace() - fs.getUnallocatedSpace();
+      return new long[] {used, used + fs.getUsableSpace()};
     } catch (IOException | RuntimeException e) {
       return new long[] {-1, -1};
     }

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +86,26 @@ class SystemProbeTest {
   }
 
   @Test
+  void sliceNearItsLimit_isWhatTheProbeReports_notTheServicesOwnSmallShare() throws IOException {
+    Path root = Fixtures.copy("v2-busy-slice", tmp);
+    Path slice = root.resolve("sys/fs/cgroup/bots.slice");
+    SystemProbe probe = probe(root);
+
+    probe.sample();
+    // the service used 0.05 CPU-seconds in 1 s, its neighbours 0.45: the 0.5-core slice is full
+    Files.writeString(slice.resolve("scoutbot.service/cpu.stat"), "usage_usec 2050000\n");
+    Files.writeString(slice.resolve("cpu.stat"), "usage_usec 50500000\n");
+    clock.advance(Duration.ofSeconds(1));
+    ResourceSample s = probe.sample();
+
+    assertThat(s.memoryLimitBytes()).isEqualTo(1024 * MIB);
+    assertThat(s.memoryUsedBytes()).isEqualTo(914 * MIB);
+    assertThat(s.memoryPercent()).isCloseTo(89.26, within(0.01));
+    assertThat(s.cpuCores()).isEqualTo(0.5);
+    assertThat(s.cpuPercent()).isCloseTo(100.0, within(0.001));
+  }
+
+  @Test
   void v1CpuUnderQuota_usesCpuacctUsage() throws IOException {
     Path root = Fixtures.copy("v1-limited", tmp);
     SystemProbe probe = probe(root);
@@ -134,6 +155,21 @@ class SystemProbeTest {
 
     assertThat(s.diskTotalBytes()).isPositive();
     assertThat(s.diskUsedBytes()).isBetween(0L, s.diskTotalBytes());
+  }
+
+  @Test
+  void diskPercent_isDfsUsePercent_soBlocksReservedForRootDoNotHideAFullDisk() throws Exception {
+    Process df = new ProcessBuilder("df", "-P", "-B1", tmp.toString()).start();
+    String[] row = new String(df.getInputStream().readAllBytes()).strip().split("\n")[1]
+        .trim().split("\\s+");
+    Assumptions.assumeTrue(df.waitFor() == 0, "df is not available here");
+    double dfPercent = 100.0 * Long.parseLong(row[2]) / (Long.parseLong(row[2])
+        + Long.parseLong(row[3]));
+
+    ResourceSample s = probe(Fixtures.root("none")).sample();
+
+    // other processes write meanwhile: a point of slack, far below the root reserve (5 % and up)
+    assertThat(s.diskPercent()).isCloseTo(dfPercent, within(1.0));
   }
 
   @Test
