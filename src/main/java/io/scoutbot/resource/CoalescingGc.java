@@ -128,8 +128,10 @@ public final class CoalescingGc implements GcPolicy, AutoCloseable {
     long coalesced;
     String which;
     synchronized (this) {
-      scheduled = false;
+      // `scheduled` stays set while collecting: a request made meanwhile joins the next batch,
+      // which is scheduled below, after this collection's spacing is known
       if (closed) {
+        scheduled = false;
         return;
       }
       coalesced = batch;
@@ -144,11 +146,20 @@ public final class CoalescingGc implements GcPolicy, AutoCloseable {
     MemoryUsage after = heap.usage();
     long freed = Math.max(0, before.getUsed() - after.getUsed());
     long returned = Math.max(0, before.getCommitted() - after.getCommitted());
+    long nextDelay = -1;
     synchronized (this) {
       collections++;
       reclaimed += freed;
       released += returned;
       earliestNext = end + SPACING_FACTOR * Math.max(0, end - start);
+      if (batch > 0 && !closed) {
+        nextDelay = Math.max(windowNanos, earliestNext - ticker.getAsLong());
+      } else {
+        scheduled = false;
+      }
+    }
+    if (nextDelay >= 0) {
+      timer.schedule(this::collect, nextDelay);
     }
     if (log.isDebugEnabled()) {
       log.debug(String.format(Locale.ROOT,

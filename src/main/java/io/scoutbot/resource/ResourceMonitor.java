@@ -296,7 +296,7 @@ public final class ResourceMonitor {
         if (thresholds.diskHot(s)) {
           log.warn("Disk usage of the filesystem holding DATA_DIR is {} (RESOURCE_DISK_THRESHOLD "
                   + "{}%); heavy work stays throttled until it falls below {}%: free space there",
-              pct(s.diskPercent()), thresholds.disk(), thresholds.disk() - thresholds.recoveryMargin());
+              pct(s.diskPercent()), thresholds.disk(), thresholds.calmBelow(thresholds.disk()));
         }
       }
       case RELIEVED ->
@@ -324,6 +324,14 @@ public final class ResourceMonitor {
     return bytes < 0 ? 0 : bytes / GIB;
   }
 
+  /**
+   * Whether the calling sampler is the live one; a sampler that outlived stop()'s bounded join
+   * (stuck in a slow probe) must not go on beside the one a later start() created. Under lock.
+   */
+  private boolean current() {
+    return running && thread == Thread.currentThread();
+  }
+
   /** The sampler: one sample at once, one after the warm-up, then every sample interval. */
   private void loop() {
     long delay = 0;
@@ -332,14 +340,17 @@ public final class ResourceMonitor {
       lock.lock();
       try {
         long remaining = delay;
-        while (running && remaining > 0) {
+        while (current() && remaining > 0) {
           remaining = wake.awaitNanos(remaining);
         }
-        if (!running) {
+        if (!current()) {
           return;
         }
       } catch (InterruptedException e) {
-        return;
+        // stop() ends the loop through `running`; a stray interrupt must not freeze the state
+        // (a throttled host would then stay throttled for every caller)
+        log.warn("The resource sampler was interrupted; it keeps running until stopped");
+        continue;
       } finally {
         lock.unlock();
       }

@@ -33,11 +33,20 @@ public record Thresholds(double cpu, double memory, double disk, double recovery
         || above(s.diskPercent(), disk);
   }
 
-  /** True when every known figure is strictly below its threshold minus the recovery margin. */
+  /**
+   * True when every known figure is strictly below its threshold minus the recovery margin; the
+   * margin is at most half a threshold, so a low threshold (say 5 % with the default 10-point
+   * margin) still has a reachable calm level instead of throttling for ever.
+   */
   public boolean calm(ResourceSample s) {
-    return below(s.cpuPercent(), cpu - recoveryMargin)
-        && below(s.memoryPercent(), memory - recoveryMargin)
-        && below(s.diskPercent(), disk - recoveryMargin);
+    return below(s.cpuPercent(), calmBelow(cpu))
+        && below(s.memoryPercent(), calmBelow(memory))
+        && below(s.diskPercent(), calmBelow(disk));
+  }
+
+  /** The level a figure must fall under to count as calm. */
+  public double calmBelow(double threshold) {
+    return threshold - Math.min(recoveryMargin, threshold / 2);
   }
 
   /** True when the disk figure alone is above its threshold (for the extra log line). */

@@ -41,8 +41,8 @@ public final class ThrottleGate implements Gate {
    * @param poll how often a waiting operation re-checks (RESOURCE_THROTTLE_POLL_SECONDS), also the
    *     spacing of releases after the maximum wait
    * @param maxWait how long an operation waits before proceeding anyway
-   * @param firstSample how long the first caller waits for the monitor's first sample (usually one
-   *     sample interval); the gate never samples itself
+   * @param firstSample the longest the first caller waits for the monitor's first sample with a
+   *     CPU figure (the second sample, taken 0.5 s after the first); the gate never samples itself
    * @param ticker monotonic nanoseconds
    */
   public ThrottleGate(
@@ -67,8 +67,10 @@ public final class ThrottleGate implements Gate {
 
   @Override
   public void awaitCapacity(String operation) throws InterruptedException {
-    if (monitor.attempts() == 0 && monitor.running()) {
-      monitor.awaitAttempts(1, Duration.ofNanos(firstSampleNanos));
+    if (monitor.running() && monitor.attempts() < 2 && !cpuKnown()) {
+      // CPU is a rate, so the first sample has none: deciding on it would let work onto a host
+      // whose CPU is saturated; the second sample follows within half a second
+      monitor.awaitAttempts(2, Duration.ofNanos(firstSampleNanos));
     }
     if (!monitor.throttled()) {
       return;
@@ -79,6 +81,10 @@ public final class ThrottleGate implements Gate {
     } finally {
       waiting.decrementAndGet();
     }
+  }
+
+  private boolean cpuKnown() {
+    return monitor.latest().map(r -> !Double.isNaN(r.sample().cpuPercent())).orElse(false);
   }
 
   private void awaitThrottled(String operation) throws InterruptedException {

@@ -201,15 +201,23 @@ public final class OverlappedDigests implements AutoCloseable {
           }
         }
       } catch (InterruptedException e) {
-        // closed
+        // close() interrupts; any other interrupt would leave the producer waiting for this lane
+        // for ever, so it fails the transfer instead
+        fail(new IllegalStateException("a digest lane was interrupted", e));
       } catch (RuntimeException | Error e) {
-        lock.lock();
-        try {
+        fail(e);
+      }
+    }
+
+    private void fail(Throwable e) {
+      lock.lock();
+      try {
+        if (!closed) {
           failure = e;
-          changed.signalAll();
-        } finally {
-          lock.unlock();
         }
+        changed.signalAll();
+      } finally {
+        lock.unlock();
       }
     }
   }

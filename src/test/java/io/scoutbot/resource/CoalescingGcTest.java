@@ -120,6 +120,24 @@ class CoalescingGcTest {
   }
 
   @Test
+  void aRequestDuringASlowCollection_waitsForTheSpacing_notJustTheWindow() {
+    heap.duration = Duration.ofSeconds(1);
+    CoalescingGc gc = policy(true);
+    gc.afterUpload("queue");
+    heap.during = () -> gc.afterUpload("pentaract");
+
+    timer.runAll();
+
+    // the request made while collecting is not lost, and waits 19 s after the 1 s collection
+    assertThat(heap.collections).isEqualTo(1);
+    assertThat(timer.delays()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(19));
+    heap.during = () -> {};
+    timer.runAll();
+    assertThat(heap.collections).isEqualTo(2);
+    assertThat(gc.stats().requests()).isEqualTo(2);
+  }
+
+  @Test
   void close_dropsAPendingCollection() {
     CoalescingGc gc = policy(true);
     gc.afterUpload("queue");
@@ -209,6 +227,7 @@ class CoalescingGcTest {
     MemoryUsage before = new MemoryUsage(0, 100 * M, 200 * M, 512 * M);
     MemoryUsage after = new MemoryUsage(0, 50 * M, 150 * M, 512 * M);
     Duration duration = Duration.ofMillis(10);
+    Runnable during = () -> {};
     int collections;
 
     private boolean justCollected;
@@ -226,6 +245,7 @@ class CoalescingGcTest {
     public void collect() {
       collections++;
       justCollected = true;
+      during.run();
       clock.advance(duration);
     }
   }

@@ -32,6 +32,10 @@ class PressureWindowTest {
     "H H N N,         T T T -",
     // band samples never throttle either
     "B B B B,         - - - -",
+    // readings alternating between hot and calm stay throttled instead of flipping every sample
+    "H N H N H N H N, T T T T T T T T",
+    "N H N H N H N,   - - - T T T T",
+    "H N H N N,       T T T T -",
   })
   void throttledStateAfterEachSample(String samples, String expected) {
     PressureWindow window = new PressureWindow(thresholds);
@@ -60,6 +64,28 @@ class PressureWindowTest {
     assertThat(window.add(calm)).isEqualTo(PressureWindow.Transition.NONE);
     assertThat(window.add(calm)).isEqualTo(PressureWindow.Transition.RELIEVED);
     assertThat(window.add(calm)).isEqualTo(PressureWindow.Transition.NONE);
+  }
+
+  @org.junit.jupiter.api.Test
+  void firstSampleWithoutCpu_isNoEvidence_soTheFirstRealReadingDecidesAlone() {
+    PressureWindow window = new PressureWindow(thresholds);
+
+    assertThat(window.add(FakeResourceProbe.sample(Double.NaN, 40, 30)))
+        .isEqualTo(PressureWindow.Transition.NONE);
+    assertThat(window.add(FakeResourceProbe.sample(95, 40, 30)))
+        .isEqualTo(PressureWindow.Transition.THROTTLED);
+  }
+
+  @org.junit.jupiter.api.Test
+  void probeWithoutCpuFigures_stillThrottlesOnMemory_andNotOnOneSpike() {
+    PressureWindow window = new PressureWindow(thresholds);
+    window.add(FakeResourceProbe.sample(Double.NaN, 40, 30));
+    window.add(FakeResourceProbe.sample(Double.NaN, 40, 30));
+
+    assertThat(window.add(FakeResourceProbe.sample(Double.NaN, 95, 30)))
+        .isEqualTo(PressureWindow.Transition.NONE);
+    assertThat(window.add(FakeResourceProbe.sample(Double.NaN, 95, 30)))
+        .isEqualTo(PressureWindow.Transition.THROTTLED);
   }
 
   @org.junit.jupiter.api.Test

@@ -1,6 +1,7 @@
 package io.scoutbot.resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.scoutbot.testing.FakeResourceProbe;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -281,6 +283,57 @@ class ResourceMonitorTest {
 
     synchronized (samplers) {
       assertThat(samplers).containsOnly("scoutbot-resource-monitor");
+    }
+  }
+
+  @Test
+  void loop_survivesAStrayInterrupt_andKeepsSampling() throws InterruptedException {
+    monitor.start();
+    try {
+      assertThat(monitor.awaitAttempts(1, Duration.ofSeconds(10))).isTrue();
+      Thread sampler = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("scoutbot-resource-monitor")).findFirst().orElseThrow();
+
+      sampler.interrupt();
+
+      // a dead sampler would freeze the state: a throttled host would stay throttled for ever
+      assertThat(monitor.awaitAttempts(2, Duration.ofSeconds(10))).isTrue();
+      assertThat(sampler.isAlive()).isTrue();
+      assertThat(logs.messages(Level.WARN))
+          .contains("The resource sampler was interrupted; it keeps running until stopped");
+    } finally {
+      monitor.stop();
+    }
+  }
+
+  @Test
+  void restartWhileTheOldSamplerIsStuckInAProbe_leavesOneSampler() throws Exception {
+    CountDownLatch stuck = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    ResourceMonitor m =
+        new ResourceMonitor(
+            () -> {
+              if (calls.incrementAndGet() == 1) {
+                try {
+                  stuck.await(); // a probe hanging on a slow filesystem
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return FakeResourceProbe.sample(30, 40, 30);
+            },
+            Configs.defaults(), clock, clock);
+    m.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+    m.stop(); // gives up joining after a second: the old sampler is still in the probe
+    m.start();
+    stuck.countDown();
+    try {
+      assertThat(m.awaitAttempts(2, Duration.ofSeconds(10))).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet()
+          .stream().filter(t -> t.getName().equals("scoutbot-resource-monitor")).count() == 1);
+    } finally {
+      m.stop();
     }
   }
 

@@ -37,4 +37,14 @@ class ThresholdsTest {
     assertThat(thresholds.hot(s)).isEqualTo(hot);
     assertThat(thresholds.calm(s)).isEqualTo(calm);
   }
+
+  @ParameterizedTest(name = "threshold {0}, margin 10 -> calm below {1}")
+  @CsvSource({"80, 70", "20, 10", "5, 2.5", "1, 0.5"})
+  void lowThreshold_keepsAReachableCalmLevel_marginAtMostHalfTheThreshold(
+      double threshold, double calmBelow) {
+    Thresholds low = new Thresholds(threshold, threshold, 90, 10);
+
+    assertThat(low.calmBelow(threshold)).isEqualTo(calmBelow);
+    assertThat(low.calm(FakeResourceProbe.sample(calmBelow * 0.9, calmBelow * 0.9, 30))).isTrue();
+  }
 }

@@ -2,6 +2,7 @@ package io.scoutbot.resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.scoutbot.testing.FakeResourceProbe;
@@ -11,7 +12,9 @@ import io.scoutbot.testing.ManualSleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -271,6 +274,11 @@ class ThrottleGateTest {
           Thread.currentThread().interrupt();
         }
       });
+      // the sample is released only once the caller is seen waiting for it: a gate that decided
+      // without the sample would already have passed (nothing known, nothing throttled)
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> caller.getState() == Thread.State.TIMED_WAITING || !caller.isAlive());
+      assertThat(caller.isAlive()).as("the caller waits for the first sample").isTrue();
       release.countDown();
       caller.join(TimeUnit.SECONDS.toMillis(10));
     } finally {
@@ -280,6 +288,52 @@ class ThrottleGateTest {
     assertThat(logs.messages(Level.WARN))
         .containsExactly(
             "Throttling upload due to high resource usage (CPU: 30.0%, Memory: 95.0%)",
+            "Resource usage still high after 3s, proceeding with upload anyway");
+  }
+
+  @Test
+  void firstSampleWithoutCpuFigure_gateWaitsForTheNext_soABusyCpuThrottlesFromTheStart()
+      throws Exception {
+    // CPU is a rate: a real probe's first sample has none; the monitor's second follows in 0.5 s
+    BlockingQueue<ResourceSample> samples = new LinkedBlockingQueue<>();
+    ResourceMonitor fed =
+        new ResourceMonitor(
+            () -> {
+              try {
+                return samples.take();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stopped", e);
+              }
+            },
+            Configs.defaults(), clock, clock);
+    ThrottleGate gate =
+        new ThrottleGate(fed, Duration.ofSeconds(5), Duration.ofSeconds(3),
+            Duration.ofSeconds(30), clock, recording);
+    samples.add(FakeResourceProbe.sample(Double.NaN, 30, 30));
+    fed.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> fed.attempts() == 1);
+      Thread caller = Thread.ofPlatform().start(() -> {
+        try {
+          gate.awaitCapacity("upload");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> caller.getState() == Thread.State.TIMED_WAITING || !caller.isAlive());
+      assertThat(caller.isAlive()).as("memory alone does not decide").isTrue();
+      samples.add(FakeResourceProbe.sample(97, 30, 30));
+      caller.join(TimeUnit.SECONDS.toMillis(10));
+    } finally {
+      samples.add(FakeResourceProbe.sample(10, 30, 30));
+      fed.stop();
+    }
+
+    assertThat(logs.messages(Level.WARN))
+        .containsExactly(
+            "Throttling upload due to high resource usage (CPU: 97.0%, Memory: 30.0%)",
             "Resource usage still high after 3s, proceeding with upload anyway");
   }
 }

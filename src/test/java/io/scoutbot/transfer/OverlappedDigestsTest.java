@@ -101,4 +101,28 @@ class OverlappedDigestsTest {
       return n;
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aLaneInterruptedByAnyoneButClose_failsTheTransfer_insteadOfLeavingItWaiting()
+      throws Exception {
+    List<Thread> lanes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.ThreadFactory recording = r -> {
+      Thread t = Thread.ofPlatform().daemon().unstarted(r);
+      lanes.add(t);
+      return t;
+    };
+    try (OverlappedDigests digests =
+        OverlappedDigests.start(List.of(Sha256.newDigest()), recording)) {
+      byte[] chunk = new byte[4096];
+      digests.drain();
+
+      lanes.getFirst().interrupt();
+      lanes.getFirst().join(10_000);
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+        long ticket = digests.submit(chunk, 0, chunk.length);
+        digests.awaitConsumed(ticket);
+      }).isInstanceOf(IllegalStateException.class).hasMessageContaining("digest lane");
+    }
+  }
 }
