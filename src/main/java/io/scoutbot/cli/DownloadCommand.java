@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
     name = "download",
     mixinStandardHelpOptions = true,
     description = {
-      "Fetch a stored file by its code. Size and SHA-256 are verified before the file appears at",
-      "PATH; on a mismatch nothing is written and the exit code is 1."
+      "Fetch a stored file by its code, verified.",
+      "Size and SHA-256 are checked before the file appears at PATH; on a mismatch nothing is",
+      "written and the exit code is 1."
     })
 final class DownloadCommand extends ScoutCommand {
 

@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
     name = "queue",
     mixinStandardHelpOptions = true,
     description = {
-      "List upload jobs: unfinished ones in queue order with progress and estimated finish",
-      "time, then the most recent finished ones. Estimates assume one serve and the upload rate",
-      "observed so far."
+      "List upload jobs with their progress and estimated finish.",
+      "Unfinished jobs come first, in queue order, then the most recent finished ones. Estimates",
+      "assume one serve and the upload rate observed so far."
     })
 final class QueueCommand extends ScoutCommand {
 

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the service: start every component in order and wait; SIGTERM or Ctrl-C stops them",
-      "in reverse order, each within a bounded time."
+      "Run the service, including the upload queue's workers.",
+      "Starts every component in order and waits; SIGTERM or Ctrl-C stops them in reverse order,",
+      "each within a bounded time."
     })
 final class ServeCommand extends ScoutCommand {
 
