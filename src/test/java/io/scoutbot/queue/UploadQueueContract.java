@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -410,7 +411,8 @@ public abstract class UploadQueueContract {
     queue.enqueue(local(1, "dead", 1));
     queue.enqueue(local(2, "alive", 1));
     queue.enqueue(local(3, "elsewhere", 1));
-    WorkerId dead = new WorkerId(NODE, Long.MAX_VALUE / 2, 1);
+    Assumptions.assumeTrue(WorkerId.provesDeathHere(), "this host cannot prove a process gone");
+    WorkerId dead = new WorkerId(NODE, Long.MAX_VALUE / 2, 1, WorkerId.localPidNamespace());
     WorkerId alive = WorkerId.current(NODE);
     WorkerId remote = new WorkerId("node-b", Long.MAX_VALUE / 2, 1);
     Job d = queue.claim(ClaimRequest.any(dead, DEST)).orElseThrow();
