@@ -160,7 +160,7 @@ final class Application implements CliContext, AutoCloseable {
       runner =
           new JobRunner(uploadQueue(), catalog(), storage(), spool,
               RetryPolicy.withAttempts(config.queue().retryAttempts()), gate(), workLimit, gc(),
-              jobEvents, throughput, clock, System::nanoTime,
+              jobEvents, throughput, clock, System::nanoTime, Sleeper.system(),
               () -> ThreadLocalRandom.current().nextDouble());
     }
     return runner;

@@ -146,7 +146,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
       try (Connection c = db.dataSource().getConnection()) {
         c.setAutoCommit(false);
         try {
-          Job job = claimOne(c, r, now, skipOwners);
+          Job job = claimOne(c, r, now, skipOwners, aliveOwnersOfExpiredLeases(c, r, now));
           if (job != null && db.dialect() == Dialect.POSTGRESQL
               && runningAfterLock(c, job.ownerId(), now) > maxRunningPerUser) {
             // another process claimed a job of this user at the same moment: leave this one
@@ -428,15 +428,39 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     return find(job.id()).orElseThrow();
   }
 
-  private Job claimOne(Connection c, ClaimRequest r, Instant now, Set<Long> skipOwners)
+  /**
+   * Workers of the claimer's node whose leases ran out but whose process is provably running: they
+   * were cut off from the database (an outage longer than a lease) and renew as soon as it answers,
+   * so their jobs are not taken over, which would count a failure and upload the file twice at once.
+   */
+  private static Set<String> aliveOwnersOfExpiredLeases(Connection c, ClaimRequest r, Instant now)
       throws SQLException {
+    Set<String> alive = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT lease_owner FROM upload_job"
+        + " WHERE state = 'running' AND lease_until < ? AND lease_owner IS NOT NULL")) {
+      ps.setLong(1, now.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String owner = rs.getString(1);
+          if (WorkerId.parse(owner).map(w -> w.isAliveOn(r.worker().node())).orElse(false)) {
+            alive.add(owner);
+          }
+        }
+      }
+    }
+    return alive;
+  }
+
+  private Job claimOne(Connection c, ClaimRequest r, Instant now, Set<Long> skipOwners,
+      Set<String> aliveOwners) throws SQLException {
     long nowMs = now.toEpochMilli();
     long agedBefore = nowMs - aging.toMillis();
     List<Object> args = new ArrayList<>();
     StringBuilder sql =
         new StringBuilder(
             // taking over an expired lease counts as a failure: a job that kills its worker (say,
-            // an OOM kill) must end after QUEUE_RETRY_ATTEMPTS, not crash-loop for ever
+            // an OOM kill) must end after QUEUE_RETRY_ATTEMPTS, not crash-loop for ever; leases of
+            // workers provably alive are not taken over at all (see aliveOwnersOfExpiredLeases)
             "UPDATE upload_job SET state = 'running', attempts = attempts + 1,"
                 + " failures = failures + CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
                 + " lease_owner = ?,"
@@ -462,6 +486,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     if (!r.onlyIds().isEmpty()) {
       sql.append(" AND j.id IN (").append(placeholders(r.onlyIds().size())).append(')');
       args.addAll(r.onlyIds());
+    }
+    if (!aliveOwners.isEmpty()) {
+      sql.append(" AND (j.state = 'pending' OR j.lease_owner NOT IN (")
+          .append(placeholders(aliveOwners.size())).append("))");
+      args.addAll(aliveOwners);
     }
     if (!skipOwners.isEmpty()) {
       sql.append(" AND j.owner_id NOT IN (").append(placeholders(skipOwners.size())).append(')');

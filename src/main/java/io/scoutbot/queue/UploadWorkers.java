@@ -295,8 +295,10 @@ public final class UploadWorkers implements AutoCloseable {
       runClaimed(job);
     } catch (RuntimeException e) {
       unexpectedErrors.incrementAndGet();
-      log.warn("Job {}: could not record its outcome ({}); it stays leased and runs again when"
-          + " its lease expires", job.id(), e.getMessage());
+      // database outages are waited out inside the runner; this is a bug, and the job is left to
+      // its lease: it stops being renewed now, and another worker takes it over once it expires
+      log.warn("Job {}: unexpected error while running it ({}); it stays running until its lease"
+          + " expires, then runs again", job.id(), e.toString(), e);
     } finally {
       inFlight.decrementAndGet();
       if (!stopped) {

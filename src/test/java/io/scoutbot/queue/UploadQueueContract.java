@@ -392,6 +392,21 @@ public abstract class UploadQueueContract {
   }
 
   @Test
+  void claim_leavesAnExpiredLeaseOfAWorkerProvablyAliveOnItsNode_untilItRenews() {
+    // a live worker cut off from the database for longer than its lease renews as soon as it is
+    // back; taking its job over would count a failure and upload the file twice at once
+    queue.enqueue(new NewJob(1, new JobSource.Url(URI.create("https://e/f")), "f", -1, DEST));
+    Job held = queue.claim(ClaimRequest.any(WorkerId.current(NODE), DEST)).orElseThrow();
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isEmpty();
+    // another node cannot see the process, so it waits out the lease only
+    Job taken = queue.claim(ClaimRequest.any(new WorkerId("node-b", 1, 1), DEST)).orElseThrow();
+    assertThat(taken.id()).isEqualTo(held.id());
+    assertThat(taken.failures()).isEqualTo(1);
+  }
+
+  @Test
   void renew_extendsTheLease_andRecordsProgress() {
     queue.enqueue(local(1, "a", 100));
     Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
