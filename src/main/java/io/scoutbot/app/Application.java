@@ -77,7 +77,7 @@ final class Application implements CliContext, AutoCloseable {
   private final Throughput throughput = new Throughput(PRIOR_BYTES_PER_SECOND);
   private Database database;
   private volatile StorageTarget storage;
-  private FileCatalog catalog;
+  private JdbcFileCatalog catalog;
   private JdbcUploadQueue uploadQueue;
   private JobSpool spool;
   private JobRunner runner;
@@ -138,7 +138,7 @@ final class Application implements CliContext, AutoCloseable {
     return storage;
   }
 
-  synchronized FileCatalog catalog() {
+  synchronized JdbcFileCatalog catalog() {
     if (catalog == null) {
       catalog = new JdbcFileCatalog(database(), FileCodes.random(), clock);
     }

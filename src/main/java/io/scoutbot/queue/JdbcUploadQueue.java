@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Submitting</h2>
  *
- * The job row is inserted first, in a transaction that takes the next id from {@code
- * queue_sequence} (which serialises submissions) and checks the user's limits; then its file is
- * registered in the catalog and the code attached. A process that dies between the two leaves a job
- * without a code; {@link #adoptUnregistered} registers it later, so it still runs.
+ * One transaction takes the next id from {@code queue_sequence} (which serialises submissions),
+ * checks the user's limits, registers the file in the catalog (the same database) and inserts the
+ * job with its code. Either all of it is recorded or none: a submission the user was told failed
+ * never runs, and a job never exists without the code its user knows it by.
  */
 public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousekeeping {
 
@@ -99,11 +99,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   @Override
   public Job enqueue(NewJob n) {
     long now = clock.millis();
-    long id;
+    Instant at = Instant.ofEpochMilli(now);
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {
-        id = nextId(c);
+        long id = nextId(c);
         limits.check(usage(c, n.ownerId()), n.size());
         try (PreparedStatement ps =
             c.prepareStatement(
@@ -112,30 +112,31 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
           ps.setLong(1, n.ownerId());
           ps.executeUpdate();
         }
-        insert(c, id, n, now);
+        Job job = new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
+            JobState.PENDING, 0, 0, at, null, null, null, null, 0, 0, at, null, null);
+        String code = registrar.register(c, job);
+        insert(c, id, n, code, now);
         c.commit();
+        return new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
+            JobState.PENDING, 0, 0, at, null, code, null, null, 0, 0, at, null, null);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          // the transaction never committed, so the database discards it with the connection
+          e.addSuppressed(rollback);
+        }
         throw e;
       } finally {
-        c.setAutoCommit(true);
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+          // a broken connection; the pool drops it
+        }
       }
     } catch (SQLException e) {
       throw failure("cannot record the upload of " + n.name(), e);
     }
-    Instant at = Instant.ofEpochMilli(now);
-    Job job = new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
-        JobState.PENDING, 0, 0, at, null, null, null, null, 0, 0, at, null, null);
-    String code;
-    try {
-      code = registrar.register(job);
-    } catch (RuntimeException e) {
-      update("UPDATE upload_job SET state = 'cancelled', finished_at = ?, last_error = ?"
-          + " WHERE id = ? AND code IS NULL", clock.millis(),
-          "could not register the file: " + e.getMessage(), id);
-      throw e;
-    }
-    return attachCode(job, code);
   }
 
   @Override
@@ -310,19 +311,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   }
 
   @Override
-  public int adoptUnregistered(Duration grace) {
-    List<Job> orphans =
-        query("SELECT " + COLUMNS + " FROM upload_job WHERE code IS NULL AND state = 'pending'"
-            + " AND created_at < ?", clock.millis() - grace.toMillis());
-    for (Job job : orphans) {
-      Job adopted = attachCode(job, registrar.register(job));
-      log.info("Job {} ({}) was submitted by a process that stopped before registering it; it is"
-          + " registered now as {} and will be uploaded", job.id(), job.name(), adopted.code());
-    }
-    return orphans.size();
-  }
-
-  @Override
   public Set<Path> liveOwnedFiles() {
     Set<Path> out = new LinkedHashSet<>();
     for (Job j :
@@ -384,13 +372,14 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     }
   }
 
-  private static void insert(Connection c, long id, NewJob n, long now) throws SQLException {
+  private static void insert(Connection c, long id, NewJob n, String code, long now)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO upload_job (id, owner_id, source_kind, source_ref, source_node,"
                 + " source_owned, name, size, destination, state, attempts, failures,"
-                + " next_attempt_at, progress_bytes, version, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?)")) {
+                + " next_attempt_at, progress_bytes, version, created_at, code)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?, ?)")) {
       int i = 1;
       ps.setLong(i++, id);
       ps.setLong(i++, n.ownerId());
@@ -410,22 +399,10 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
       }
       ps.setString(i++, n.destination());
       ps.setLong(i++, now);
-      ps.setLong(i, now);
+      ps.setLong(i++, now);
+      ps.setString(i, code);
       ps.executeUpdate();
     }
-  }
-
-  /** Attaches {@code code} unless the job got one meanwhile; a losing registration is withdrawn. */
-  private Job attachCode(Job job, String code) {
-    int n = update("UPDATE upload_job SET code = ? WHERE id = ? AND code IS NULL", code, job.id());
-    if (n == 1) {
-      return new Job(job.id(), job.ownerId(), job.source(), job.name(), job.size(),
-          job.destination(), job.state(), job.attempts(), job.failures(), job.nextAttemptAt(),
-          job.lastError(), code, job.leaseOwner(), job.leaseUntil(), job.progressBytes(),
-          job.version(), job.createdAt(), job.startedAt(), job.finishedAt());
-    }
-    registrar.withdraw(code, "duplicate registration of upload job " + job.id());
-    return find(job.id()).orElseThrow();
   }
 
   /**
@@ -471,7 +448,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
                 + " AND ((j.state = 'pending' AND j.next_attempt_at <= ?)"
                 + " OR (j.state = 'running' AND j.lease_until < ?))"
                 + " AND j.destination = ? AND (j.source_node IS NULL OR j.source_node = ?)"
-                + " AND j.code IS NOT NULL"
                 // users at their running limit, computed once per claim (running jobs are few)
                 + " AND j.owner_id NOT IN (SELECT r.owner_id FROM upload_job r"
                 + " WHERE r.state = 'running' AND r.lease_until >= ? GROUP BY r.owner_id"

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * process ({@link #wake()}), a slot frees up, or the poll interval passes (for jobs other processes
  * submit). There is no pause between jobs. {@code scoutbot-queue-heartbeat} renews the leases of
  * running jobs and, now and then, repairs after crashes: leases of dead processes of this node are
- * released, jobs a dead submitter never registered are adopted, and orphaned temp files removed.
+ * released and orphaned temp files removed.
  *
  * <h2>Choosing the next job</h2>
  *
@@ -58,7 +58,7 @@ public final class UploadWorkers implements AutoCloseable {
    * @param maxConcurrent most jobs running at once (PENTARACT_MAX_CONCURRENT_UPLOADS)
    * @param pollInterval how often an idle pool looks for jobs of other processes
    * @param lease the lease length; heartbeats come at a third of it (at most every 5 s)
-   * @param housekeeping how often to repair after crashes (dead leases, unregistered jobs)
+   * @param housekeeping how often to repair after crashes (dead leases)
    * @param chunkBytes one streaming buffer: a job needs at least this much of the memory budget to
    *     run at full speed
    * @param outageBackoff how long to stop claiming after the backend was found unavailable
@@ -371,7 +371,6 @@ public final class UploadWorkers implements AutoCloseable {
     nextHousekeeping = now.plus(settings.housekeeping());
     String node = settings.worker().node();
     housekeeping.releaseDeadLeases(node);
-    housekeeping.adoptUnregistered(settings.lease());
     if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
       // a CLI running its own jobs leaves the sweep and the history purge to serve
       nextSweep = now.plus(Duration.ofMinutes(10));
