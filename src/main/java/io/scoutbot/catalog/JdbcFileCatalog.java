@@ -156,6 +156,54 @@ public final class JdbcFileCatalog implements FileCatalog {
   }
 
   @Override
+  public Optional<StoredFile> markDeleted(long ownerId, String code) {
+    // one statement: it reads what the entry points to in the same step that deletes it, so a
+    // completion cannot slip in between (remote_path is not changed, so RETURNING shows it)
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE stored_file SET status = 'deleted', error = NULL"
+                + " WHERE owner_id = ? AND code = ? AND status <> 'deleted' RETURNING " + COLUMNS)) {
+      ps.setLong(1, ownerId);
+      ps.setString(2, code);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("cannot delete " + code, e);
+    }
+  }
+
+  @Override
+  public List<StoredFile> deletedWithObjects(int limit) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT " + COLUMNS + " FROM stored_file WHERE status = 'deleted'"
+                + " AND remote_path IS NOT NULL ORDER BY created_at, code LIMIT " + limit);
+        ResultSet rs = ps.executeQuery()) {
+      List<StoredFile> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(row(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("cannot read the catalog", e);
+    }
+  }
+
+  @Override
+  public void objectRemoved(String code) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE stored_file SET remote_path = NULL WHERE code = ?"
+                + " AND status = 'deleted'")) {
+      ps.setString(1, code);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("cannot update " + code, e);
+    }
+  }
+
+  @Override
   public Optional<StoredFile> find(long ownerId, String code) {
     List<StoredFile> rows =
         query("SELECT " + COLUMNS + " FROM stored_file WHERE owner_id = ? AND code = ?"
