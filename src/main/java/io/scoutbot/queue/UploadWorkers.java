@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.db.Database;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
@@ -78,6 +79,15 @@ public final class UploadWorkers implements AutoCloseable {
       if (maxConcurrent < 1) {
         throw new IllegalArgumentException("maxConcurrent must be at least 1: " + maxConcurrent);
       }
+    }
+
+    /**
+     * How long a temp copy no live job owns is left alone: a {@code --no-wait} copy exists before
+     * its job row, and the submission may wait for the database (a pooled connection, SQLite's
+     * write lock) before inserting it; a lease on top covers the submitting process being slow.
+     */
+    Duration sweepGrace() {
+      return lease.plus(Database.LONGEST_WAIT);
     }
 
     Duration heartbeat() {
@@ -374,7 +384,7 @@ public final class UploadWorkers implements AutoCloseable {
     if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
       // a CLI running its own jobs leaves the sweep and the history purge to serve
       nextSweep = now.plus(Duration.ofMinutes(10));
-      spool.sweep(housekeeping.liveOwnedFiles(), settings.lease());
+      spool.sweep(housekeeping.liveOwnedFiles(), settings.sweepGrace());
       housekeeping.purgeFinished();
     }
   }
