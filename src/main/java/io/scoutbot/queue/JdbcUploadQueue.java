@@ -58,8 +58,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
 
   private static final Logger log = LoggerFactory.getLogger(JdbcUploadQueue.class);
 
-  /** A claim rolled back for a user at the running limit is retried this often for other users. */
-  private static final int CLAIM_ROUNDS = 8;
   /** Finished jobs deleted per statement by {@link #purgeFinished}. */
   static final int PURGE_BATCH = 500;
 
@@ -143,7 +141,9 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   public Optional<Job> claim(ClaimRequest r) {
     Instant now = clock.instant();
     Set<Long> skipOwners = new HashSet<>();
-    for (int round = 0; round < CLAIM_ROUNDS; round++) {
+    // a round rolled back for a user at the running limit skips that user from then on, so this
+    // ends once a job is claimed or no other user's job is due (at most one round per user)
+    while (true) {
       try (Connection c = db.dataSource().getConnection()) {
         c.setAutoCommit(false);
         try {
@@ -167,7 +167,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         throw failure("cannot claim a job", e);
       }
     }
-    return Optional.empty();
   }
 
   @Override
