@@ -77,7 +77,7 @@ final class Application implements CliContext, AutoCloseable {
   private final Throughput throughput = new Throughput(PRIOR_BYTES_PER_SECOND);
   private Database database;
   private volatile StorageTarget storage;
-  private FileCatalog catalog;
+  private JdbcFileCatalog catalog;
   private JdbcUploadQueue uploadQueue;
   private JobSpool spool;
   private JobRunner runner;
@@ -138,7 +138,7 @@ final class Application implements CliContext, AutoCloseable {
     return storage;
   }
 
-  synchronized FileCatalog catalog() {
+  synchronized JdbcFileCatalog catalog() {
     if (catalog == null) {
       catalog = new JdbcFileCatalog(database(), FileCodes.random(), clock);
     }
@@ -160,7 +160,7 @@ final class Application implements CliContext, AutoCloseable {
       runner =
           new JobRunner(uploadQueue(), catalog(), storage(), spool,
               RetryPolicy.withAttempts(config.queue().retryAttempts()), gate(), workLimit, gc(),
-              jobEvents, throughput, clock, System::nanoTime,
+              jobEvents, throughput, clock, System::nanoTime, Sleeper.system(),
               () -> ThreadLocalRandom.current().nextDouble());
     }
     return runner;
@@ -207,7 +207,13 @@ final class Application implements CliContext, AutoCloseable {
   /** Starts the serve-wide worker pool; jobs submitted in this process wake it at once. */
   private synchronized void startWorkers() {
     if (workers == null) {
-      files();
+      // objects of files deleted while the backend was down; a failure here is logged, not fatal
+      try {
+        files().removeLeftoverObjects();
+      } catch (RuntimeException e) {
+        log.warn("Could not remove the leftover objects of deleted files ({}); tried again at the"
+            + " next start", e.getMessage());
+      }
       workers = workers(Set.of(), Progress.NONE);
       UploadWorkers w = workers;
       jobEvents.subscribe(

@@ -27,6 +27,22 @@ public interface FileCatalog {
    */
   boolean transition(String code, FileStatus status, StoredObject stored, String error);
 
+  /**
+   * Marks the owner's file deleted in one step and returns it as it was stored (its remote path
+   * included), or empty when the owner has no such file. Atomic against a concurrent completion:
+   * either the completion lands first and the returned entry names its object, or the deletion
+   * lands first and the completion is refused (the uploader then removes its own object). The
+   * returned entry's remote path stays recorded until {@link #objectRemoved} is called, so an
+   * object whose removal failed can be found again ({@link #deletedWithObjects}).
+   */
+  Optional<StoredFile> markDeleted(long ownerId, String code);
+
+  /** Deleted files whose stored object has not been removed yet (oldest first, at most {@code limit}). */
+  List<StoredFile> deletedWithObjects(int limit);
+
+  /** Records that the stored object of the deleted file {@code code} is gone. */
+  void objectRemoved(String code);
+
   /** The owner's file with this code, in any status but deleted. */
   Optional<StoredFile> find(long ownerId, String code);
 

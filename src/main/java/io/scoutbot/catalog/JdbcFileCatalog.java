@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,14 +46,32 @@ public final class JdbcFileCatalog implements FileCatalog {
 
   @Override
   public StoredFile register(NewFile f) {
+    try (Connection c = db.dataSource().getConnection()) {
+      return register(c, f);
+    } catch (SQLException e) {
+      throw failure("cannot record " + f.name(), e);
+    }
+  }
+
+  /**
+   * Records a new file on {@code c}, a connection to this catalog's database, inside whatever
+   * transaction the caller has open there: the entry commits or rolls back with the caller's own
+   * writes (the upload queue registers a job's file in the transaction that inserts the job). A
+   * code clash rolls back to a savepoint (PostgreSQL would otherwise abort the whole transaction)
+   * and draws another code.
+   *
+   * @throws SQLException when the database fails; the caller rolls back
+   */
+  public StoredFile register(Connection c, NewFile f) throws SQLException {
     Instant now = clock.instant();
+    boolean inTransaction = !c.getAutoCommit();
     for (int attempt = 1; attempt <= CODE_ATTEMPTS; attempt++) {
       String code = codes.get();
-      try (Connection c = db.dataSource().getConnection();
-          PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO stored_file (code, owner_id, name, size, mime_type, backend, status,"
-                      + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      Savepoint before = inTransaction ? c.setSavepoint() : null;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO stored_file (code, owner_id, name, size, mime_type, backend, status,"
+                  + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, code);
         ps.setLong(2, f.ownerId());
         ps.setString(3, f.name());
@@ -62,11 +81,17 @@ public final class JdbcFileCatalog implements FileCatalog {
         ps.setString(7, f.status().dbValue());
         ps.setLong(8, now.toEpochMilli());
         ps.executeUpdate();
+        if (before != null) {
+          c.releaseSavepoint(before);
+        }
         return new StoredFile(code, f.ownerId(), f.name(), f.size(), null, f.mimeType(),
             f.backend(), null, 0, f.status(), null, now, null, null);
       } catch (SQLException e) {
         if (!db.dialect().isUniqueViolation(e)) {
-          throw failure("cannot record " + f.name(), e);
+          throw e;
+        }
+        if (before != null) {
+          c.rollback(before);
         }
         // the code is taken: draw another
       }
@@ -127,6 +152,54 @@ public final class JdbcFileCatalog implements FileCatalog {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
+    }
+  }
+
+  @Override
+  public Optional<StoredFile> markDeleted(long ownerId, String code) {
+    // one statement: it reads what the entry points to in the same step that deletes it, so a
+    // completion cannot slip in between (remote_path is not changed, so RETURNING shows it)
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE stored_file SET status = 'deleted', error = NULL"
+                + " WHERE owner_id = ? AND code = ? AND status <> 'deleted' RETURNING " + COLUMNS)) {
+      ps.setLong(1, ownerId);
+      ps.setString(2, code);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("cannot delete " + code, e);
+    }
+  }
+
+  @Override
+  public List<StoredFile> deletedWithObjects(int limit) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT " + COLUMNS + " FROM stored_file WHERE status = 'deleted'"
+                + " AND remote_path IS NOT NULL ORDER BY created_at, code LIMIT " + limit);
+        ResultSet rs = ps.executeQuery()) {
+      List<StoredFile> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(row(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("cannot read the catalog", e);
+    }
+  }
+
+  @Override
+  public void objectRemoved(String code) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE stored_file SET remote_path = NULL WHERE code = ?"
+                + " AND status = 'deleted'")) {
+      ps.setString(1, code);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("cannot update " + code, e);
     }
   }
 

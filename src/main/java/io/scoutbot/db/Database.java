@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -20,6 +21,13 @@ import org.flywaydb.core.Flyway;
  * (the same versions on SQLite and PostgreSQL). Thread-safe; close it once at shutdown.
  */
 public final class Database implements AutoCloseable, HealthCheck {
+
+  /** How long a SQLite statement waits for another connection's write lock before failing. */
+  public static final Duration BUSY_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a caller waits for a pooled connection before failing. */
+  public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+  /** The longest one statement may wait for the database before it fails: pool, then lock. */
+  public static final Duration LONGEST_WAIT = CONNECTION_TIMEOUT.plus(BUSY_TIMEOUT);
 
   private final HikariDataSource pool;
   private final Dialect dialect;
@@ -41,13 +49,13 @@ public final class Database implements AutoCloseable, HealthCheck {
     hc.setJdbcUrl(jdbcUrl);
     hc.setPoolName("scoutbot-db");
     hc.setMinimumIdle(1);
-    hc.setConnectionTimeout(30_000);
+    hc.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
     if (dialect == Dialect.SQLITE) {
       createParent(jdbcUrl.substring("jdbc:sqlite:".length()));
       hc.setMaximumPoolSize(4);
       hc.addDataSourceProperty("journal_mode", "WAL");
       hc.addDataSourceProperty("synchronous", "NORMAL");
-      hc.addDataSourceProperty("busy_timeout", "30000");
+      hc.addDataSourceProperty("busy_timeout", String.valueOf(BUSY_TIMEOUT.toMillis()));
       hc.addDataSourceProperty("foreign_keys", "true");
       // BEGIN IMMEDIATE: a write transaction takes the lock up front instead of failing with
       // SQLITE_BUSY when it upgrades from read to write under contention

@@ -261,17 +261,63 @@ public final class FileDesk {
     return c == null ? Optional.empty() : catalog.find(ownerId, c);
   }
 
-  /** Deletes the owner's file from the backend, then marks it deleted. */
+  /**
+   * Deletes the owner's file: marks its entry deleted (in one step with reading what it points to,
+   * so an upload finishing at that moment cannot leave its object behind), cancels a job still
+   * waiting for it, then removes the stored object. When the backend cannot remove the object now,
+   * the file is still deleted for its owner; the entry remembers the object and {@link
+   * #removeLeftoverObjects} (run by {@code serve} at start) tries again.
+   */
   public StoredFile delete(long ownerId, String code) {
-    StoredFile f = info(ownerId, code).orElseThrow(() -> notFound(code));
-    if (f.remotePath() != null) {
-      target.delete(f.remotePath());
-    }
-    catalog.transition(f.code(), FileStatus.DELETED, null, null);
+    String c = FileCodes.normalise(code);
+    StoredFile f = (c == null ? Optional.<StoredFile>empty() : catalog.markDeleted(ownerId, c))
+        .orElseThrow(() -> notFound(code));
     // a file deleted before it was uploaded must not keep its job, quota and temp copy
     jobs.cancelPendingFor(ownerId, f.code());
+    removeObject(f);
     log.info("Deleted {} ({})", f.code(), f.name());
     return f;
+  }
+
+  /**
+   * Removes the stored objects of deleted files that an earlier {@link #delete} could not remove.
+   * Stops at the first failure that may pass (the backend is down: the next start tries again);
+   * an object the backend refuses for good stays recorded, logged at every start.
+   *
+   * @return how many objects were removed
+   */
+  public int removeLeftoverObjects() {
+    int removed = 0;
+    for (StoredFile f : catalog.deletedWithObjects(1000)) {
+      ScoutFailure failed = removeObject(f);
+      if (failed == null) {
+        removed++;
+      } else if (failed.disposition().retryable()) {
+        break; // not once per file against a backend that is down
+      }
+    }
+    if (removed > 0) {
+      log.info("Removed {} stored object(s) of deleted files that an earlier delete left behind",
+          removed);
+    }
+    return removed;
+  }
+
+  /** Removes {@code f}'s stored object, if any; returns why it could not, or null. */
+  private ScoutFailure removeObject(StoredFile f) {
+    if (f.remotePath() == null) {
+      return null;
+    }
+    try {
+      target.delete(f.remotePath());
+    } catch (ScoutFailure e) {
+      log.warn("Deleted {} ({}) for its owner, but its stored object {} could not be removed"
+          + " ({}); serve tries again at its next start", f.code(), f.name(), f.remotePath(),
+          e.getMessage());
+      return e;
+    }
+    catalog.objectRemoved(f.code());
+    return null;
   }
 
   public CatalogStats stats(long ownerId) {

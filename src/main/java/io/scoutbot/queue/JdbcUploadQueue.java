@@ -49,17 +49,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Submitting</h2>
  *
- * The job row is inserted first, in a transaction that takes the next id from {@code
- * queue_sequence} (which serialises submissions) and checks the user's limits; then its file is
- * registered in the catalog and the code attached. A process that dies between the two leaves a job
- * without a code; {@link #adoptUnregistered} registers it later, so it still runs.
+ * One transaction takes the next id from {@code queue_sequence} (which serialises submissions),
+ * checks the user's limits, registers the file in the catalog (the same database) and inserts the
+ * job with its code. Either all of it is recorded or none: a submission the user was told failed
+ * never runs, and a job never exists without the code its user knows it by.
  */
 public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousekeeping {
 
   private static final Logger log = LoggerFactory.getLogger(JdbcUploadQueue.class);
 
-  /** A claim rolled back for a user at the running limit is retried this often for other users. */
-  private static final int CLAIM_ROUNDS = 8;
   /** Finished jobs deleted per statement by {@link #purgeFinished}. */
   static final int PURGE_BATCH = 500;
 
@@ -99,11 +97,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   @Override
   public Job enqueue(NewJob n) {
     long now = clock.millis();
-    long id;
+    Instant at = Instant.ofEpochMilli(now);
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {
-        id = nextId(c);
+        long id = nextId(c);
         limits.check(usage(c, n.ownerId()), n.size());
         try (PreparedStatement ps =
             c.prepareStatement(
@@ -112,41 +110,44 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
           ps.setLong(1, n.ownerId());
           ps.executeUpdate();
         }
-        insert(c, id, n, now);
+        Job job = new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
+            JobState.PENDING, 0, 0, at, null, null, null, null, 0, 0, at, null, null);
+        String code = registrar.register(c, job);
+        insert(c, id, n, code, now);
         c.commit();
+        return new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
+            JobState.PENDING, 0, 0, at, null, code, null, null, 0, 0, at, null, null);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          // the transaction never committed, so the database discards it with the connection
+          e.addSuppressed(rollback);
+        }
         throw e;
       } finally {
-        c.setAutoCommit(true);
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+          // a broken connection; the pool drops it
+        }
       }
     } catch (SQLException e) {
       throw failure("cannot record the upload of " + n.name(), e);
     }
-    Instant at = Instant.ofEpochMilli(now);
-    Job job = new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
-        JobState.PENDING, 0, 0, at, null, null, null, null, 0, 0, at, null, null);
-    String code;
-    try {
-      code = registrar.register(job);
-    } catch (RuntimeException e) {
-      update("UPDATE upload_job SET state = 'cancelled', finished_at = ?, last_error = ?"
-          + " WHERE id = ? AND code IS NULL", clock.millis(),
-          "could not register the file: " + e.getMessage(), id);
-      throw e;
-    }
-    return attachCode(job, code);
   }
 
   @Override
   public Optional<Job> claim(ClaimRequest r) {
     Instant now = clock.instant();
     Set<Long> skipOwners = new HashSet<>();
-    for (int round = 0; round < CLAIM_ROUNDS; round++) {
+    // a round rolled back for a user at the running limit skips that user from then on, so this
+    // ends once a job is claimed or no other user's job is due (at most one round per user)
+    while (true) {
       try (Connection c = db.dataSource().getConnection()) {
         c.setAutoCommit(false);
         try {
-          Job job = claimOne(c, r, now, skipOwners);
+          Job job = claimOne(c, r, now, skipOwners, aliveOwnersOfExpiredLeases(c, r, now));
           if (job != null && db.dialect() == Dialect.POSTGRESQL
               && runningAfterLock(c, job.ownerId(), now) > maxRunningPerUser) {
             // another process claimed a job of this user at the same moment: leave this one
@@ -166,7 +167,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         throw failure("cannot claim a job", e);
       }
     }
-    return Optional.empty();
   }
 
   @Override
@@ -310,19 +310,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   }
 
   @Override
-  public int adoptUnregistered(Duration grace) {
-    List<Job> orphans =
-        query("SELECT " + COLUMNS + " FROM upload_job WHERE code IS NULL AND state = 'pending'"
-            + " AND created_at < ?", clock.millis() - grace.toMillis());
-    for (Job job : orphans) {
-      Job adopted = attachCode(job, registrar.register(job));
-      log.info("Job {} ({}) was submitted by a process that stopped before registering it; it is"
-          + " registered now as {} and will be uploaded", job.id(), job.name(), adopted.code());
-    }
-    return orphans.size();
-  }
-
-  @Override
   public Set<Path> liveOwnedFiles() {
     Set<Path> out = new LinkedHashSet<>();
     for (Job j :
@@ -384,13 +371,14 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     }
   }
 
-  private static void insert(Connection c, long id, NewJob n, long now) throws SQLException {
+  private static void insert(Connection c, long id, NewJob n, String code, long now)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO upload_job (id, owner_id, source_kind, source_ref, source_node,"
                 + " source_owned, name, size, destination, state, attempts, failures,"
-                + " next_attempt_at, progress_bytes, version, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?)")) {
+                + " next_attempt_at, progress_bytes, version, created_at, code)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?, ?)")) {
       int i = 1;
       ps.setLong(i++, id);
       ps.setLong(i++, n.ownerId());
@@ -410,33 +398,45 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
       }
       ps.setString(i++, n.destination());
       ps.setLong(i++, now);
-      ps.setLong(i, now);
+      ps.setLong(i++, now);
+      ps.setString(i, code);
       ps.executeUpdate();
     }
   }
 
-  /** Attaches {@code code} unless the job got one meanwhile; a losing registration is withdrawn. */
-  private Job attachCode(Job job, String code) {
-    int n = update("UPDATE upload_job SET code = ? WHERE id = ? AND code IS NULL", code, job.id());
-    if (n == 1) {
-      return new Job(job.id(), job.ownerId(), job.source(), job.name(), job.size(),
-          job.destination(), job.state(), job.attempts(), job.failures(), job.nextAttemptAt(),
-          job.lastError(), code, job.leaseOwner(), job.leaseUntil(), job.progressBytes(),
-          job.version(), job.createdAt(), job.startedAt(), job.finishedAt());
+  /**
+   * Workers of the claimer's node whose leases ran out but whose process is provably running: they
+   * were cut off from the database (an outage longer than a lease) and renew as soon as it answers,
+   * so their jobs are not taken over, which would count a failure and upload the file twice at once.
+   */
+  private static Set<String> aliveOwnersOfExpiredLeases(Connection c, ClaimRequest r, Instant now)
+      throws SQLException {
+    Set<String> alive = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT lease_owner FROM upload_job"
+        + " WHERE state = 'running' AND lease_until < ? AND lease_owner IS NOT NULL")) {
+      ps.setLong(1, now.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String owner = rs.getString(1);
+          if (WorkerId.parse(owner).map(w -> w.isAliveOn(r.worker().node())).orElse(false)) {
+            alive.add(owner);
+          }
+        }
+      }
     }
-    registrar.withdraw(code, "duplicate registration of upload job " + job.id());
-    return find(job.id()).orElseThrow();
+    return alive;
   }
 
-  private Job claimOne(Connection c, ClaimRequest r, Instant now, Set<Long> skipOwners)
-      throws SQLException {
+  private Job claimOne(Connection c, ClaimRequest r, Instant now, Set<Long> skipOwners,
+      Set<String> aliveOwners) throws SQLException {
     long nowMs = now.toEpochMilli();
     long agedBefore = nowMs - aging.toMillis();
     List<Object> args = new ArrayList<>();
     StringBuilder sql =
         new StringBuilder(
             // taking over an expired lease counts as a failure: a job that kills its worker (say,
-            // an OOM kill) must end after QUEUE_RETRY_ATTEMPTS, not crash-loop for ever
+            // an OOM kill) must end after QUEUE_RETRY_ATTEMPTS, not crash-loop for ever; leases of
+            // workers provably alive are not taken over at all (see aliveOwnersOfExpiredLeases)
             "UPDATE upload_job SET state = 'running', attempts = attempts + 1,"
                 + " failures = failures + CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
                 + " lease_owner = ?,"
@@ -447,7 +447,6 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
                 + " AND ((j.state = 'pending' AND j.next_attempt_at <= ?)"
                 + " OR (j.state = 'running' AND j.lease_until < ?))"
                 + " AND j.destination = ? AND (j.source_node IS NULL OR j.source_node = ?)"
-                + " AND j.code IS NOT NULL"
                 // users at their running limit, computed once per claim (running jobs are few)
                 + " AND j.owner_id NOT IN (SELECT r.owner_id FROM upload_job r"
                 + " WHERE r.state = 'running' AND r.lease_until >= ? GROUP BY r.owner_id"
@@ -462,6 +461,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     if (!r.onlyIds().isEmpty()) {
       sql.append(" AND j.id IN (").append(placeholders(r.onlyIds().size())).append(')');
       args.addAll(r.onlyIds());
+    }
+    if (!aliveOwners.isEmpty()) {
+      sql.append(" AND (j.state = 'pending' OR j.lease_owner NOT IN (")
+          .append(placeholders(aliveOwners.size())).append("))");
+      args.addAll(aliveOwners);
     }
     if (!skipOwners.isEmpty()) {
       sql.append(" AND j.owner_id NOT IN (").append(placeholders(skipOwners.size())).append(')');

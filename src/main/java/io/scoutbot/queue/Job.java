@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param attempts how many times a worker started it
  * @param failures transient failures so far, counted against the retry limit (outages are not)
  * @param nextAttemptAt when a pending job is due
- * @param code its catalog entry; null only in the instant between submission and registration
+ * @param code its catalog entry, registered in the transaction that inserted the job
  * @param leaseOwner the worker holding a running job ({@link WorkerId} text), else null
  * @param leaseUntil when a running job's lease ends unless renewed, else null
  * @param progressBytes bytes sent in the current attempt, as of the last heartbeat

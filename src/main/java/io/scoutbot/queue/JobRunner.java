@@ -3,9 +3,12 @@ package io.scoutbot.queue;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.db.DatabaseFailure;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
+import io.scoutbot.resource.Sleeper;
 import io.scoutbot.resource.WorkLimit;
+import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.storage.ObjectKeys;
@@ -15,11 +18,11 @@ import io.scoutbot.storage.UploadRequest;
 import io.scoutbot.transfer.Progress;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +32,16 @@ import org.slf4j.LoggerFactory;
  * completed or failed), settles the job, releases an owned temp file, and publishes the outcome.
  * Thread-safe: holds no per-job state, so several worker threads share one runner.
  *
- * <p>Order matters for crash safety. On success the catalog entry is completed before the job is:
- * a crash between the two leaves a running job whose lease expires, and its rerun stores the same
- * key again (uploads are idempotent) and completes both. A worker that finds its lease lost records
+ * <p>Order matters for crash safety. The catalog entry is updated before the job is settled: a
+ * crash between the two leaves a running job whose lease expires, and its rerun stores the same key
+ * again (uploads are idempotent) and settles both. A worker that finds its lease lost records
  * nothing but an already-true completion, so the worker that took over decides the outcome.
+ *
+ * <p>Recording an outcome never gives up on a database outage: the runner keeps the job (its lease
+ * keeper keeps renewing while the thread is here) and tries again with backoff until the database
+ * answers. Walking away instead would let the lease expire, and the takeover would count against
+ * the job's retry limit although nothing about the job failed. Only a stop (interrupt) ends the
+ * wait; the job then stays leased and its rerun finds the upload already stored.
  */
 public final class JobRunner {
 
@@ -40,6 +49,9 @@ public final class JobRunner {
 
   /** The operation name the governor's gate logs while this work waits. */
   public static final String OPERATION = "upload queue processing";
+
+  /** Waits between tries to record an outcome while the database is unavailable. */
+  static final Backoff RECORD_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(15));
 
   /** What a run came to, for the dispatcher. */
   public enum Result {
@@ -52,7 +64,12 @@ public final class JobRunner {
     /** Interrupted unfinished (shutdown); due again at once. */
     RELEASED,
     /** The lease was lost to another worker; this run's outcome was discarded. */
-    LOST
+    LOST,
+    /**
+     * Stopped while the database was unavailable: the outcome is not recorded and the job stays
+     * leased; it runs again once the lease expires (an upload already stored is not repeated).
+     */
+    UNRECORDED
   }
 
   private final UploadQueue queue;
@@ -67,6 +84,7 @@ public final class JobRunner {
   private final Throughput throughput;
   private final InstantSource clock;
   private final LongSupplier nanos;
+  private final Sleeper sleeper;
   private final DoubleSupplier random;
 
   public JobRunner(
@@ -82,6 +100,7 @@ public final class JobRunner {
       Throughput throughput,
       InstantSource clock,
       LongSupplier nanos,
+      Sleeper sleeper,
       DoubleSupplier random) {
     this.queue = queue;
     this.catalog = catalog;
@@ -95,6 +114,7 @@ public final class JobRunner {
     this.throughput = throughput;
     this.clock = clock;
     this.nanos = nanos;
+    this.sleeper = sleeper;
     this.random = random;
   }
 
@@ -107,10 +127,19 @@ public final class JobRunner {
    * Runs {@code job}, which this worker has just claimed, to an outcome.
    *
    * @param progress told about every chunk sent (the lease keeper's counter, a CLI progress line)
-   * @throws ScoutFailure only when even recording the outcome failed (the database is down); the job
-   *     stays leased and runs again once its lease expires
    */
   public Result run(Job job, Progress progress) {
+    try {
+      return runOnce(job, progress);
+    } catch (Unrecorded e) {
+      log.warn("Job {} ({}): stopping before its outcome could be recorded ({}); it stays leased and"
+          + " runs again once its lease expires - an upload already stored is not repeated",
+          job.id(), job.name(), e.getCause().getMessage());
+      return Result.UNRECORDED;
+    }
+  }
+
+  private Result runOnce(Job job, Progress progress) {
     try {
       gate.awaitCapacity(OPERATION);
       try (WorkLimit.Slot slot = workLimit.acquire("upload job " + job.id())) {
@@ -118,6 +147,8 @@ public final class JobRunner {
       }
     } catch (InterruptedException e) {
       return release(job);
+    } catch (Unrecorded e) {
+      throw e;
     } catch (RuntimeException e) {
       if (interrupted(e)) {
         return release(job);
@@ -153,14 +184,15 @@ public final class JobRunner {
         target.upload(new UploadRequest(file.path(), ObjectKeys.of(job.code(), entry.get().name()),
             size, entry.get().mimeType(), progress));
     Duration took = Duration.ofNanos(nanos.getAsLong() - start);
-    if (!catalog.transition(job.code(), FileStatus.COMPLETED, stored, null)) {
+    // from here on the bytes are stored: a database failure must not turn that into a failed attempt
+    if (!recorded(job, () -> catalog.transition(job.code(), FileStatus.COMPLETED, stored, null))) {
       // its owner deleted the file while it was uploading: do not bring it back (the catalog
       // refuses to, so this holds even when the delete lands at the last moment)
       target.delete(stored.location());
       throw new ScoutFailure(
           "the file " + job.code() + " was deleted while it was uploading", Disposition.PERMANENT);
     }
-    if (!queue.settle(job, new Settlement.Completed(stored.size()))) {
+    if (!recorded(job, () -> queue.settle(job, new Settlement.Completed(stored.size())))) {
       return lost(job);
     }
     spool.release(job);
@@ -168,23 +200,27 @@ public final class JobRunner {
     gc.afterUpload("queue");
     log.info("Upload completed: job {} stored {} as {} ({} bytes in {} ms, {})", job.id(),
         job.name(), job.code(), stored.size(), took.toMillis(), target.name());
-    StoredFile done = catalog.find(job.ownerId(), job.code()).orElse(entry.get());
-    listener.completed(job, done);
+    listener.completed(job, completedEntry(job, entry.get()));
     return Result.COMPLETED;
   }
 
   private Result failed(Job job, RuntimeException e) {
-    Instant now = clock.instant();
-    Settlement s = policy.decide(job, e, now, random);
+    Settlement s = policy.decide(job, e, clock.instant(), random);
+    // check the lease before touching the catalog, so a worker that lost the job does not
+    // overwrite what its successor records; then the catalog, then the job row (see the class)
+    if (!recorded(job, () -> queue.renew(job, job.progressBytes()))) {
+      return lost(job);
+    }
+    boolean entryExists = recorded(job, () -> catalogEntryExists(job));
     if (s instanceof Settlement.Retry retry) {
-      if (!queue.settle(job, retry)) {
+      if (entryExists) {
+        recorded(job, () -> catalog.transition(job.code(), FileStatus.PENDING, null,
+            "retrying at " + retry.at() + ": " + retry.error()));
+      }
+      if (!recorded(job, () -> queue.settle(job, retry))) {
         return lost(job);
       }
       boolean outage = ScoutFailure.dispositionOf(e).kind() == Disposition.Kind.UNAVAILABLE;
-      if (catalogEntryExists(job)) {
-        catalog.transition(job.code(), FileStatus.PENDING, null,
-            "retrying at " + retry.at() + ": " + retry.error());
-      }
       if (outage) {
         log.warn("Job {} ({}): storage unavailable ({}); it stays queued with its file and is"
             + " retried at {} - an outage loses nothing", job.id(), job.name(), retry.error(),
@@ -197,15 +233,10 @@ public final class JobRunner {
       return outage ? Result.UNAVAILABLE : Result.RETRYING;
     }
     Settlement.Failed failed = (Settlement.Failed) s;
-    // check the lease before touching the catalog, so a worker that lost the job does not
-    // overwrite what its successor records
-    if (!queue.renew(job, job.progressBytes())) {
-      return lost(job);
+    if (entryExists) {
+      recorded(job, () -> catalog.transition(job.code(), FileStatus.FAILED, null, failed.error()));
     }
-    if (catalogEntryExists(job)) {
-      catalog.transition(job.code(), FileStatus.FAILED, null, failed.error());
-    }
-    if (!queue.settle(job, failed)) {
+    if (!recorded(job, () -> queue.settle(job, failed))) {
       return lost(job);
     }
     spool.release(job);
@@ -219,17 +250,74 @@ public final class JobRunner {
     // clear the flag so the pool hands out a connection, and set it again afterwards
     Thread.interrupted();
     try {
-      if (!queue.settle(job, new Settlement.Released())) {
+      // stopping: one try each, no waiting out an outage (the job then stays leased)
+      if (!once(() -> queue.settle(job, new Settlement.Released()))) {
         return lost(job);
       }
-      if (catalogEntryExists(job)) {
-        catalog.transition(job.code(), FileStatus.PENDING, null, null);
+      if (once(() -> catalogEntryExists(job))) {
+        once(() -> catalog.transition(job.code(), FileStatus.PENDING, null, null));
       }
       log.info("Job {} ({}) was interrupted; it goes back to the queue and runs again", job.id(),
           job.name());
       return Result.RELEASED;
     } finally {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Runs {@code step}, a write (or read) that records this attempt's outcome, until the database
+   * answers: a {@link DatabaseFailure} is waited out with backoff while this thread keeps the job
+   * (the lease keeper renews it as soon as the database is back, so no other worker takes it over).
+   *
+   * @throws Unrecorded when this thread is interrupted (stopping) before the step succeeded
+   */
+  private <T> T recorded(Job job, Supplier<T> step) {
+    for (int tries = 0; ; tries++) {
+      try {
+        T result = step.get();
+        if (tries > 0) {
+          log.info("Job {} ({}): the database answers again; recording its outcome", job.id(),
+              job.name());
+        }
+        return result;
+      } catch (DatabaseFailure e) {
+        if (tries == 0) {
+          log.warn("Job {} ({}): cannot record its outcome ({}); this worker keeps the job and"
+              + " tries again until the database answers", job.id(), job.name(), e.getMessage());
+        }
+        try {
+          sleeper.sleep(RECORD_BACKOFF.delay(tries, random).toNanos());
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw new Unrecorded(e);
+        }
+      }
+    }
+  }
+
+  /** Runs {@code step} once, for a thread that is stopping: a database failure ends the run. */
+  private static <T> T once(Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (DatabaseFailure e) {
+      throw new Unrecorded(e);
+    }
+  }
+
+  /** The completed entry for the listener; the one read before the upload if it cannot be read. */
+  private StoredFile completedEntry(Job job, StoredFile before) {
+    try {
+      return catalog.find(job.ownerId(), job.code()).orElse(before);
+    } catch (DatabaseFailure e) {
+      return before;
+    }
+  }
+
+  /** The outcome could not be recorded before the worker stopped; the job stays leased. */
+  private static final class Unrecorded extends RuntimeException {
+    Unrecorded(DatabaseFailure cause) {
+      super(cause.getMessage(), cause, false, false);
     }
   }
 

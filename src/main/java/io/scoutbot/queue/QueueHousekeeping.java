@@ -1,7 +1,6 @@
 package io.scoutbot.queue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -17,14 +16,6 @@ public interface QueueHousekeeping {
    * @return the number of jobs released
    */
   int releaseDeadLeases(String node);
-
-  /**
-   * Registers catalog codes for jobs submitted more than {@code grace} ago by a process that died
-   * before it could register them, so they run like any other job.
-   *
-   * @return the number of jobs adopted
-   */
-  int adoptUnregistered(Duration grace);
 
   /**
    * The files unfinished jobs still own (pending or running jobs with an owned local file), on any

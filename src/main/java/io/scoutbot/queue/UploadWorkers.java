@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.db.Database;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * process ({@link #wake()}), a slot frees up, or the poll interval passes (for jobs other processes
  * submit). There is no pause between jobs. {@code scoutbot-queue-heartbeat} renews the leases of
  * running jobs and, now and then, repairs after crashes: leases of dead processes of this node are
- * released, jobs a dead submitter never registered are adopted, and orphaned temp files removed.
+ * released and orphaned temp files removed.
  *
  * <h2>Choosing the next job</h2>
  *
@@ -58,7 +59,7 @@ public final class UploadWorkers implements AutoCloseable {
    * @param maxConcurrent most jobs running at once (PENTARACT_MAX_CONCURRENT_UPLOADS)
    * @param pollInterval how often an idle pool looks for jobs of other processes
    * @param lease the lease length; heartbeats come at a third of it (at most every 5 s)
-   * @param housekeeping how often to repair after crashes (dead leases, unregistered jobs)
+   * @param housekeeping how often to repair after crashes (dead leases)
    * @param chunkBytes one streaming buffer: a job needs at least this much of the memory budget to
    *     run at full speed
    * @param outageBackoff how long to stop claiming after the backend was found unavailable
@@ -78,6 +79,15 @@ public final class UploadWorkers implements AutoCloseable {
       if (maxConcurrent < 1) {
         throw new IllegalArgumentException("maxConcurrent must be at least 1: " + maxConcurrent);
       }
+    }
+
+    /**
+     * How long a temp copy no live job owns is left alone: a {@code --no-wait} copy exists before
+     * its job row, and the submission may wait for the database (a pooled connection, SQLite's
+     * write lock) before inserting it; a lease on top covers the submitting process being slow.
+     */
+    Duration sweepGrace() {
+      return lease.plus(Database.LONGEST_WAIT);
     }
 
     Duration heartbeat() {
@@ -295,8 +305,10 @@ public final class UploadWorkers implements AutoCloseable {
       runClaimed(job);
     } catch (RuntimeException e) {
       unexpectedErrors.incrementAndGet();
-      log.warn("Job {}: could not record its outcome ({}); it stays leased and runs again when"
-          + " its lease expires", job.id(), e.getMessage());
+      // database outages are waited out inside the runner; this is a bug, and the job is left to
+      // its lease: it stops being renewed now, and another worker takes it over once it expires
+      log.warn("Job {}: unexpected error while running it ({}); it stays running until its lease"
+          + " expires, then runs again", job.id(), e.toString(), e);
     } finally {
       inFlight.decrementAndGet();
       if (!stopped) {
@@ -369,11 +381,10 @@ public final class UploadWorkers implements AutoCloseable {
     nextHousekeeping = now.plus(settings.housekeeping());
     String node = settings.worker().node();
     housekeeping.releaseDeadLeases(node);
-    housekeeping.adoptUnregistered(settings.lease());
     if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
       // a CLI running its own jobs leaves the sweep and the history purge to serve
       nextSweep = now.plus(Duration.ofMinutes(10));
-      spool.sweep(housekeeping.liveOwnedFiles(), settings.lease());
+      spool.sweep(housekeeping.liveOwnedFiles(), settings.sweepGrace());
       housekeeping.purgeFinished();
     }
   }

@@ -54,6 +54,47 @@ abstract class FileCatalogContract {
   }
 
   @Test
+  void markDeleted_returnsTheEntryWithItsObject_hidesIt_andKeepsTheObjectUntilRemoved() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(pending(7, "report.pdf", 123));
+    catalog.transition(f.code(), FileStatus.COMPLETED,
+        new StoredObject(f.code() + "/report.pdf", 123, "ab".repeat(32), 1), null);
+
+    StoredFile deleted = catalog.markDeleted(7, f.code()).orElseThrow();
+
+    assertThat(deleted.remotePath()).isEqualTo(f.code() + "/report.pdf");
+    assertThat(deleted.status()).isEqualTo(FileStatus.DELETED);
+    assertThat(catalog.find(7, f.code())).isEmpty();
+    assertThat(catalog.markDeleted(7, f.code())).as("deleting twice").isEmpty();
+    assertThat(catalog.deletedWithObjects(10)).extracting(StoredFile::code)
+        .containsExactly(f.code());
+    catalog.objectRemoved(f.code());
+    assertThat(catalog.deletedWithObjects(10)).isEmpty();
+  }
+
+  @Test
+  void markDeleted_ofAnotherUsersFile_isEmpty_andLeavesItAlone() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(pending(7, "report.pdf", 123));
+
+    assertThat(catalog.markDeleted(8, f.code())).isEmpty();
+    assertThat(catalog.find(7, f.code())).isPresent();
+  }
+
+  @Test
+  void markDeleted_whileUploading_makesTheLateCompletionFail() {
+    FileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(pending(7, "report.pdf", 123));
+    catalog.transition(f.code(), FileStatus.UPLOADING, null, null);
+
+    assertThat(catalog.markDeleted(7, f.code()).orElseThrow().remotePath()).isNull();
+
+    assertThat(catalog.transition(f.code(), FileStatus.COMPLETED,
+        new StoredObject(f.code() + "/report.pdf", 123, "ab".repeat(32), 1), null)).isFalse();
+    assertThat(catalog.deletedWithObjects(10)).isEmpty();
+  }
+
+  @Test
   void register_givesASixCharacterCode_andFindReturnsTheEntry() {
     FileCatalog catalog = catalog(FileCodes.random());
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));

@@ -3,14 +3,29 @@ package io.scoutbot.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scoutbot.catalog.FileCatalog;
+import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.files.FileDesk;
+import io.scoutbot.resource.Gate;
+import io.scoutbot.resource.WorkLimit;
+import io.scoutbot.storage.StorageTarget;
+import io.scoutbot.transfer.Progress;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A file its owner deletes before it was uploaded: its job, quota and temp copy go with it. */
+/**
+ * A file its owner deletes before, while or just as it is uploaded: its job, quota, temp copy and
+ * stored object go with it.
+ */
 class DeleteQueuedFileTest {
 
   @TempDir Path dir;
@@ -43,5 +58,100 @@ class DeleteQueuedFileTest {
     // a later cancel of the same job must not bring the deleted file back
     assertThatThrownBy(() -> h.jobs().cancel(1, job.id()));
     assertThat(desk.info(1, job.code())).isEmpty();
+  }
+
+  @Test
+  void delete_justAsTheUploadCompletes_removesTheStoredObject_soNothingStaysInStorage()
+      throws Exception {
+    // the review's race: the worker's completion lands right as the delete starts
+    Job job = h.submit(1, "a.bin", 1000, true);
+    Job claimed = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+    FileDesk racing = new FileDesk(completingFirst(() -> h.runner.run(claimed,
+        Progress.NONE)), h.storage, Gate.open(),
+        WorkLimit.fixed(1), h.jobs());
+
+    racing.delete(1, job.code());
+
+    assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(h.catalog.find(1, job.code())).isEmpty();
+    assertThat(h.storage.objects).isEmpty();
+  }
+
+  @Test
+  void delete_whileTheUploadRuns_failsTheLateCompletion_andTheWorkerRemovesItsObject()
+      throws Exception {
+    Job job = h.submit(1, "a.bin", 1000, true);
+    h.storage.during = () -> desk.delete(1, job.code());
+
+    assertThat(h.runner.run(h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow(),
+        Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.catalog.find(1, job.code())).isEmpty();
+    assertThat(h.storage.objects).isEmpty();
+  }
+
+  @Test
+  void delete_whenTheBackendCannotRemoveTheObject_deletesTheFile_andARetryRemovesTheObject()
+      throws Exception {
+    Job job = h.submit(1, "a.bin", 1000, true);
+    h.runDue(Set.of(job.id()));
+    assertThat(h.storage.objects).hasSize(1);
+    AtomicBoolean down = new AtomicBoolean(true);
+    StorageTarget backend = (StorageTarget) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {StorageTarget.class}, (proxy, method, args) -> {
+          if (method.getName().equals("delete") && down.get()) {
+            throw FakeStorage.unavailable();
+          }
+          return invoke(method, h.storage, args);
+        });
+    FileDesk flaky = new FileDesk(h.catalog, backend, Gate.open(), WorkLimit.fixed(1), h.jobs());
+
+    flaky.delete(1, job.code());
+
+    assertThat(desk.info(1, job.code())).isEmpty();
+    assertThat(h.storage.objects).hasSize(1);
+    assertThat(flaky.removeLeftoverObjects()).isZero();
+    down.set(false);
+    assertThat(flaky.removeLeftoverObjects()).isEqualTo(1);
+    assertThat(h.storage.objects).isEmpty();
+    assertThat(flaky.removeLeftoverObjects()).isZero();
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * The harness catalog, running {@code completion} at the worst moment for the first deletion:
+   * right after a read of the entry (a delete that reads, then writes), or right before an atomic
+   * deletion, which has no moment in between.
+   */
+  private FileCatalog completingFirst(Runnable completion) {
+    JdbcFileCatalog real = h.catalog;
+    AtomicReference<Runnable> once = new AtomicReference<>(completion);
+    return (FileCatalog) Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {FileCatalog.class},
+        (proxy, method, args) -> {
+          boolean atomicDelete = method.getName().equals("markDeleted");
+          if (atomicDelete) {
+            runOnce(once);
+          }
+          Object result = invoke(method, real, args);
+          if (!atomicDelete && method.getName().equals("find")) {
+            runOnce(once);
+          }
+          return result;
+        });
+  }
+
+  private static void runOnce(AtomicReference<Runnable> once) {
+    Runnable r = once.getAndSet(null);
+    if (r != null) {
+      r.run();
+    }
   }
 }

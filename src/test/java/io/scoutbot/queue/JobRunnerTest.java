@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +220,89 @@ class JobRunnerTest {
 
     assertThat(h.storage.objects).isEmpty();
     assertThat(h.catalog.find(1, job.code())).isEmpty();
+  }
+
+  @Test
+  void run_databaseDownWhenRecordingACompletedUpload_keepsTheJob_andRecordsItOnceTheDatabaseAnswers()
+      throws Exception {
+    // the review's scenario: the upload succeeds, then the database is down for several leases
+    DatabaseOutage db = new DatabaseOutage(h);
+    JobRunner runner = db.runner();
+    Job job = h.submit(1, "a.bin", 1000, true);
+    Job claimed = h.queue.claim(ClaimRequest.any(WorkerId.current(QueueHarness.NODE), "local"))
+        .orElseThrow();
+    List<Optional<Job>> takeovers = new ArrayList<>();
+    AtomicInteger waits = new AtomicInteger();
+    h.sleeper = nanos -> {
+      h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+      // another worker of this node looks for due jobs: this process is alive, so it keeps its job
+      takeovers.add(h.queue.claim(ClaimRequest.any(h.worker, "local")));
+      if (waits.incrementAndGet() == 3) {
+        db.down.set(false);
+      }
+    };
+    h.storage.during = () -> db.down.set(true);
+
+    assertThat(runner.run(claimed, Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+
+    assertThat(waits).hasValue(3);
+    assertThat(takeovers).containsOnly(Optional.empty());
+    Job done = h.queue.find(job.id()).orElseThrow();
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.failures()).isZero();
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status())
+        .isEqualTo(FileStatus.COMPLETED);
+    assertThat(h.storage.uploads.get(job.code() + "/a.bin")).hasValue(1);
+    assertThat(((JobSource.LocalFile) job.source()).path()).doesNotExist();
+  }
+
+  @Test
+  void run_stoppedWhileTheDatabaseIsDown_leavesTheJobLeased_andItsRerunCompletesIt()
+      throws Exception {
+    DatabaseOutage db = new DatabaseOutage(h);
+    Job job = h.submit(1, "a.bin", 1000, true);
+    h.storage.during = () -> db.down.set(true);
+    h.sleeper = nanos -> {
+      throw new InterruptedException(); // serve is stopping
+    };
+
+    try {
+      assertThat(db.runner().run(claim(), Progress.NONE))
+          .isEqualTo(JobRunner.Result.UNRECORDED);
+    } finally {
+      Thread.interrupted();
+    }
+
+    Job left = h.queue.find(job.id()).orElseThrow();
+    assertThat(left.state()).isEqualTo(JobState.RUNNING);
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
+    db.down.set(false);
+    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status())
+        .isEqualTo(FileStatus.COMPLETED);
+  }
+
+  @Test
+  void run_databaseDownWhenRecordingARetry_updatesTheCatalogBeforeTheJob_andLosesNoState()
+      throws Exception {
+    DatabaseOutage db = new DatabaseOutage(h);
+    db.failing = s -> s == FileStatus.PENDING;
+    Job job = h.submit(1, "flaky.bin", 10, true);
+    h.storage.failure = r -> {
+      db.down.set(true);
+      return new StorageException("HTTP 502", Disposition.RETRY);
+    };
+    h.sleeper = nanos -> db.down.set(false);
+
+    assertThat(db.runner().run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RETRYING);
+
+    Job pending = h.queue.find(job.id()).orElseThrow();
+    assertThat(pending.state()).isEqualTo(JobState.PENDING);
+    assertThat(pending.failures()).isEqualTo(1);
+    StoredFile entry = h.catalog.find(1, job.code()).orElseThrow();
+    assertThat(entry.status()).isEqualTo(FileStatus.PENDING);
+    assertThat(entry.error()).startsWith("retrying at ").endsWith("HTTP 502");
   }
 
   private Job claim() {

@@ -8,6 +8,7 @@ import io.scoutbot.files.FileDesk;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
 import io.scoutbot.resource.MemoryBudget;
+import io.scoutbot.resource.Sleeper;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.testing.ManualClock;
@@ -48,6 +49,8 @@ public final class QueueHarness implements AutoCloseable {
   final RetryPolicy policy = RetryPolicy.withAttempts(3);
   final JobRunner runner;
   final WorkerId worker = new WorkerId(NODE, ProcessHandle.current().pid(), 0);
+  /** How the runner waits out a database outage; by default it advances the clock and returns. */
+  volatile Sleeper sleeper = nanos -> clock.advance(Duration.ofNanos(nanos));
   final int maxConcurrent;
 
   QueueHarness(Path dir, int maxConcurrent, int maxRunningPerUser) {
@@ -69,7 +72,7 @@ public final class QueueHarness implements AutoCloseable {
     runner =
         new JobRunner(queue, catalog, this.target, spool, policy, Gate.open(),
             WorkLimit.fixed(maxConcurrent), path -> gcRuns.incrementAndGet(), events, throughput,
-            clock, clock, () -> 0.0);
+            clock, clock, nanos -> sleeper.sleep(nanos), () -> 0.0);
   }
 
   /** A worker pool over this harness; not started. */

@@ -94,7 +94,8 @@ public final class QueueOpsBench {
       JobRunner runner =
           new JobRunner(queue, catalog, new NoopStorage(), spool, RetryPolicy.withAttempts(3),
               Gate.open(), WorkLimit.fixed(1), GcPolicy.none(), JobListener.NONE,
-              new Throughput(1e7), clock, System::nanoTime, Math::random);
+              new Throughput(1e7), clock, System::nanoTime, io.scoutbot.resource.Sleeper.system(),
+              Math::random);
       WorkerId worker = WorkerId.current("bench");
       Path file = Path.of("/bench/file.bin");
       long start = System.nanoTime();

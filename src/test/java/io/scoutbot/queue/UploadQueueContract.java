@@ -9,7 +9,6 @@ import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.config.QueueConfig;
 import io.scoutbot.db.Database;
-import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.testing.ManualClock;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,21 +179,65 @@ public abstract class UploadQueueContract {
   }
 
   @Test
-  void enqueue_whenRegistrationFails_cancelsTheJob_soItNeverRuns() {
-    CodeRegistrar broken = new CodeRegistrar() {
-      @Override
-      public String register(Job job) {
-        throw new ScoutFailure("catalog down", io.scoutbot.retry.Disposition.RETRY);
-      }
-
-      @Override
-      public void withdraw(String code, String reason) {}
-    };
-    JdbcUploadQueue q = new JdbcUploadQueue(db, broken, clock, config(50, 1L << 40, 2));
+  void enqueue_whenRegistrationFails_recordsNothing_soNoJobRunsLater() {
+    JdbcUploadQueue q = new JdbcUploadQueue(db, (tx, job) -> {
+      throw new java.sql.SQLException("catalog down");
+    }, clock, config(50, 1L << 40, 2));
 
     assertThatThrownBy(() -> q.enqueue(local(1, "a", 1))).hasMessageContaining("catalog down");
+    clock.advance(LEASE.multipliedBy(2));
     assertThat(q.claim(ClaimRequest.any(worker, DEST))).isEmpty();
     assertThat(q.usage(1).jobs()).isZero();
+    assertThat(q.counts().cancelled()).isZero();
+  }
+
+  @Test
+  void enqueue_whenTheDatabaseFailsDuringRegistration_leavesNoJobBehind_evenIfAnUndoWouldFail()
+      throws Exception {
+    // the review's scenario: registration fails, and so would any compensating write
+    failWrites("fail_register", "BEFORE INSERT ON stored_file", null);
+    failWrites("fail_cancel", "BEFORE UPDATE OF state ON upload_job", "NEW.state = 'cancelled'");
+
+    assertThatThrownBy(() -> queue.enqueue(local(1, "a.bin", 1)))
+        .isInstanceOf(io.scoutbot.db.DatabaseFailure.class);
+    dropTriggers("fail_register", "fail_cancel");
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(queue.list(JobQuery.unfinished(OptionalLong.empty(), 10))).isEmpty();
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isEmpty();
+    assertThat(rows("stored_file")).isZero();
+  }
+
+  @Test
+  void enqueue_whenTheDatabaseFailsAfterRegistering_leavesNeitherJobNorCatalogEntry()
+      throws Exception {
+    // whatever write gives the job its code fails, after the catalog entry was inserted
+    failWrites("fail_insert", "BEFORE INSERT ON upload_job", "NEW.code IS NOT NULL");
+    failWrites("fail_attach", "BEFORE UPDATE OF code ON upload_job", null);
+
+    assertThatThrownBy(() -> queue.enqueue(local(1, "a.bin", 1)))
+        .isInstanceOf(io.scoutbot.db.DatabaseFailure.class);
+    dropTriggers("fail_insert", "fail_attach");
+
+    assertThat(rows("stored_file")).isZero();
+    assertThat(rows("upload_job")).isZero();
+  }
+
+  @Test
+  void enqueue_whenTheDrawnCodeIsTaken_drawsAnotherInTheSameSubmission() {
+    catalog.register(new io.scoutbot.catalog.NewFile(9, "first", 1, "text/plain", DEST,
+        FileStatus.COMPLETED));
+    String taken = catalog.list(9).getFirst().code();
+    java.util.Iterator<String> codes = List.of(taken, taken, "FRESH1").iterator();
+    JdbcFileCatalog clashing = new JdbcFileCatalog(db, codes::next, clock);
+    JdbcUploadQueue q = new JdbcUploadQueue(db, CodeRegistrar.catalog(clashing), clock,
+        config(50, 1L << 40, 2));
+
+    Job job = q.enqueue(local(1, "a.bin", 1));
+
+    assertThat(job.code()).isEqualTo("FRESH1");
+    assertThat(q.find(job.id()).orElseThrow().code()).isEqualTo("FRESH1");
+    assertThat(catalog.find(1, "FRESH1")).isPresent();
   }
 
   // ---------------------------------------------------------------- claiming
@@ -391,6 +435,21 @@ public abstract class UploadQueueContract {
   }
 
   @Test
+  void claim_leavesAnExpiredLeaseOfAWorkerProvablyAliveOnItsNode_untilItRenews() {
+    // a live worker cut off from the database for longer than its lease renews as soon as it is
+    // back; taking its job over would count a failure and upload the file twice at once
+    queue.enqueue(new NewJob(1, new JobSource.Url(URI.create("https://e/f")), "f", -1, DEST));
+    Job held = queue.claim(ClaimRequest.any(WorkerId.current(NODE), DEST)).orElseThrow();
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isEmpty();
+    // another node cannot see the process, so it waits out the lease only
+    Job taken = queue.claim(ClaimRequest.any(new WorkerId("node-b", 1, 1), DEST)).orElseThrow();
+    assertThat(taken.id()).isEqualTo(held.id());
+    assertThat(taken.failures()).isEqualTo(1);
+  }
+
+  @Test
   void renew_extendsTheLease_andRecordsProgress() {
     queue.enqueue(local(1, "a", 100));
     Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
@@ -410,7 +469,8 @@ public abstract class UploadQueueContract {
     queue.enqueue(local(1, "dead", 1));
     queue.enqueue(local(2, "alive", 1));
     queue.enqueue(local(3, "elsewhere", 1));
-    WorkerId dead = new WorkerId(NODE, Long.MAX_VALUE / 2, 1);
+    Assumptions.assumeTrue(WorkerId.provesDeathHere(), "this host cannot prove a process gone");
+    WorkerId dead = new WorkerId(NODE, Long.MAX_VALUE / 2, 1, WorkerId.localPidNamespace());
     WorkerId alive = WorkerId.current(NODE);
     WorkerId remote = new WorkerId("node-b", Long.MAX_VALUE / 2, 1);
     Job d = queue.claim(ClaimRequest.any(dead, DEST)).orElseThrow();
@@ -541,31 +601,6 @@ public abstract class UploadQueueContract {
   // ---------------------------------------------------------------- crash repair
 
   @Test
-  void adoptUnregistered_registersJobsWhoseSubmitterDiedBeforeRegistering() {
-    CodeRegistrar dying = new CodeRegistrar() {
-      @Override
-      public String register(Job job) {
-        throw new ProcessDied();
-      }
-
-      @Override
-      public void withdraw(String code, String reason) {}
-    };
-    JdbcUploadQueue crashing = new JdbcUploadQueue(db, dying, clock, config(50, 1L << 40, 2));
-    assertThatThrownBy(() -> crashing.enqueue(local(4, "orphan.txt", 3)))
-        .isInstanceOf(ProcessDied.class);
-    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isEmpty();
-
-    assertThat(queue.adoptUnregistered(LEASE)).isZero();
-    clock.advance(LEASE.plusSeconds(1));
-    assertThat(queue.adoptUnregistered(LEASE)).isEqualTo(1);
-
-    Job job = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
-    assertThat(job.name()).isEqualTo("orphan.txt");
-    assertThat(catalog.find(4, job.code()).orElseThrow().name()).isEqualTo("orphan.txt");
-  }
-
-  @Test
   void liveOwnedFiles_listsOwnedFilesOfEveryUnfinishedJob_whateverItsNode() {
     Path owned = dir.resolve("owned.upload");
     Path done = dir.resolve("done.upload");
@@ -618,10 +653,42 @@ public abstract class UploadQueueContract {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Simulates the submitting process dying between the job insert and the registration. */
-  static final class ProcessDied extends Error {
-    ProcessDied() {
-      super("process died");
+  /**
+   * Makes writes matching {@code event} (and {@code when}, if given) fail the way a failing
+   * database does, on SQLite and PostgreSQL alike.
+   */
+  void failWrites(String name, String event, String when) throws Exception {
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      if (db.dialect() == io.scoutbot.db.Dialect.SQLITE) {
+        st.execute("CREATE TRIGGER " + name + " " + event + " FOR EACH ROW"
+            + (when == null ? "" : " WHEN " + when)
+            + " BEGIN SELECT RAISE(ABORT, 'database is down'); END");
+      } else {
+        st.execute("CREATE OR REPLACE FUNCTION scoutbot_down() RETURNS trigger LANGUAGE plpgsql"
+            + " AS $$ BEGIN RAISE EXCEPTION 'database is down'; END $$");
+        st.execute("CREATE TRIGGER " + name + " " + event + " FOR EACH ROW"
+            + (when == null ? "" : " WHEN (" + when + ")") + " EXECUTE FUNCTION scoutbot_down()");
+      }
+    }
+  }
+
+  void dropTriggers(String... names) throws Exception {
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      for (String name : names) {
+        String table = name.equals("fail_register") ? "stored_file" : "upload_job";
+        st.execute(db.dialect() == io.scoutbot.db.Dialect.SQLITE ? "DROP TRIGGER " + name
+            : "DROP TRIGGER " + name + " ON " + table);
+      }
+    }
+  }
+
+  long rows(String table) throws Exception {
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

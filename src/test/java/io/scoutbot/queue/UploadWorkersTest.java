@@ -246,6 +246,29 @@ class UploadWorkersTest {
     assertThat(h.queue.find(old.id())).isEmpty();
   }
 
+  @Test
+  void serveSweep_sparesACopyWhoseSubmissionMayStillWaitForTheDatabase_butRemovesOlderOrphans()
+      throws Exception {
+    // a --no-wait copy is written before its job row, whose insert may wait a busy timeout
+    java.nio.file.Files.createDirectories(h.spool.dir());
+    Path waiting = h.spool.dir().resolve("waiting.upload");
+    Path orphan = h.spool.dir().resolve("orphan.upload");
+    java.nio.file.Files.writeString(waiting, "x");
+    java.nio.file.Files.writeString(orphan, "x");
+    long now = h.clock.millis();
+    java.nio.file.Files.setLastModifiedTime(waiting, java.nio.file.attribute.FileTime.fromMillis(
+        now - QueueHarness.LEASE.plusSeconds(25).toMillis()));
+    java.nio.file.Files.setLastModifiedTime(orphan, java.nio.file.attribute.FileTime.fromMillis(
+        now - QueueHarness.LEASE.plus(io.scoutbot.db.Database.LONGEST_WAIT).plusSeconds(1)
+            .toMillis()));
+
+    pool = h.workers(Set.of());
+    pool.start();
+
+    assertThat(waiting).exists();
+    assertThat(orphan).doesNotExist();
+  }
+
   private UploadWorkers slowPolling() {
     return new UploadWorkers(
         new UploadWorkers.Settings(h.worker, 3, Duration.ofHours(1), QueueHarness.LEASE,
