@@ -42,10 +42,16 @@ public final class ConfigLoader {
             .normalize();
     String databaseUrl = r.text("DATABASE_URL", "jdbc:sqlite:" + dataDir.resolve("scoutbot.db"));
     // the URL may carry a password: only its redacted form is ever shown
-    r.shown("DATABASE_URL", JdbcUrls.redact(databaseUrl));
+    r.shown("DATABASE_URL", Redaction.url(databaseUrl));
     if (!databaseUrl.startsWith("jdbc:sqlite:") && !databaseUrl.startsWith("jdbc:postgresql:")) {
-      r.problem("DATABASE_URL", JdbcUrls.redact(databaseUrl),
+      r.problem("DATABASE_URL", Redaction.url(databaseUrl),
           "expected jdbc:sqlite:<file> or jdbc:postgresql://host:port/database");
+    } else if (databaseUrl.startsWith("jdbc:postgresql:")
+        && Redaction.hasUserinfoPassword(databaseUrl)) {
+      // the PostgreSQL driver would read "user:password@host" as a host name and echo it
+      r.problem("DATABASE_URL", Redaction.url(databaseUrl),
+          "the PostgreSQL driver does not read user:password@ in the URL; use "
+              + "jdbc:postgresql://host:port/database?user=NAME&password=SECRET");
     }
     String nodeId = r.text("NODE_ID", defaultNodeId(settings));
     if (nodeId.contains("/") || nodeId.chars().anyMatch(Character::isWhitespace)) {
@@ -156,8 +162,8 @@ public final class ConfigLoader {
     boolean enabled = r.bool("PENTARACT_ENABLED", false);
     URI url = r.url("PENTARACT_API_URL", "http://localhost:8000/api");
     if (url != null && url.getRawUserInfo() != null) {
-      r.shown("PENTARACT_API_URL", url.toString().replace(url.getRawUserInfo() + "@", "***@"));
-      r.problem("PENTARACT_API_URL", url.toString().replace(url.getRawUserInfo() + "@", "***@"),
+      r.shown("PENTARACT_API_URL", Redaction.url(url.toString()));
+      r.problem("PENTARACT_API_URL", Redaction.url(url.toString()),
           "expected a URL without user:password@; put the login in PENTARACT_EMAIL and "
               + "PENTARACT_PASSWORD");
       url = null;

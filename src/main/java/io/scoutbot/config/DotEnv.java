@@ -42,8 +42,10 @@ final class DotEnv {
       }
       int eq = line.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException(
-            List.of(source + ":" + lineNo + ": expected KEY=value, found '" + raw.strip() + "'"));
+        // only the first word: the rest of a malformed line may well be a password
+        String first = line.split("\\s", 2)[0];
+        throw new ConfigException(List.of(source + ":" + lineNo + ": expected KEY=value, found '"
+            + first + (first.length() < line.length() ? " …'" : "'")));
       }
       String key = line.substring(0, eq).strip();
       out.put(key, value(line.substring(eq + 1).strip()));

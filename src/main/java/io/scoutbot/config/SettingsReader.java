@@ -134,7 +134,9 @@ final class SettingsReader {
   URI url(String name, String dflt) {
     String v = raw(name);
     String text = v == null ? dflt : v;
-    effective.put(name, text == null ? "" : text);
+    // a URL may carry user:password@: only its masked form is ever shown, valid or not
+    String shown = text == null ? "" : Redaction.url(text);
+    effective.put(name, shown);
     if (text == null) {
       return null;
     }
@@ -142,12 +144,13 @@ final class SettingsReader {
       URI uri = new URI(text);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        problem(name, text, "expected an absolute http:// or https:// URL with a host");
+        problem(name, shown, "expected an absolute http:// or https:// URL with a host");
         return null;
       }
       return uri;
     } catch (URISyntaxException e) {
-      problem(name, text, "expected an absolute http:// or https:// URL (" + e.getReason() + ")");
+      problem(name, shown, "expected an absolute http:// or https:// URL ("
+          + Redaction.scrub(e.getReason(), text) + ")");
       return null;
     }
   }

@@ -2,7 +2,7 @@ package io.scoutbot.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.scoutbot.config.JdbcUrls;
+import io.scoutbot.config.Redaction;
 import io.scoutbot.health.HealthCheck;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
@@ -68,7 +68,8 @@ public final class Database implements AutoCloseable, HealthCheck {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
       throw new ScoutFailure(
-          "cannot open the database " + redact(jdbcUrl) + ": " + rootMessage(e)
+          "cannot open the database " + Redaction.url(jdbcUrl) + ": "
+              + Redaction.scrub(rootMessage(e), jdbcUrl)
               + "; check DATABASE_URL and that the database server is running",
           Disposition.RETRY, e);
     }
@@ -82,10 +83,11 @@ public final class Database implements AutoCloseable, HealthCheck {
     } catch (RuntimeException e) {
       pool.close();
       throw new ScoutFailure(
-          "cannot migrate the database schema of " + redact(jdbcUrl) + ": " + rootMessage(e),
+          "cannot migrate the database schema of " + Redaction.url(jdbcUrl) + ": "
+              + Redaction.scrub(rootMessage(e), jdbcUrl),
           Disposition.PERMANENT, e);
     }
-    return new Database(pool, dialect, redact(jdbcUrl));
+    return new Database(pool, dialect, Redaction.url(jdbcUrl));
   }
 
   public DataSource dataSource() {
@@ -115,10 +117,6 @@ public final class Database implements AutoCloseable, HealthCheck {
   @Override
   public void close() {
     pool.close();
-  }
-
-  static String redact(String url) {
-    return JdbcUrls.redact(url);
   }
 
   private static String rootMessage(Throwable t) {

@@ -89,6 +89,17 @@ class ConfigLoaderTest {
         .hasMessageContaining("expected KEY=value");
   }
 
+  @Test
+  void load_malformedDotEnvLine_showsOnlyItsFirstWord_becauseTheRestMayBeAPassword()
+      throws IOException {
+    Files.writeString(work.resolve(".env"), "PENTARACT_PASSWORD hunter2\n");
+
+    assertThatThrownBy(() -> load(Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("found 'PENTARACT_PASSWORD …'")
+        .hasMessageNotContaining("hunter2");
+  }
+
   @ParameterizedTest(name = "{0}={1} is rejected")
   @CsvSource(
       delimiter = '|',
@@ -226,9 +237,30 @@ class ConfigLoaderTest {
   void load_pentaractUrlWithCredentials_isRejectedWithoutShowingThem() {
     assertThatThrownBy(() -> load(env("PENTARACT_API_URL", "http://bot:hunter2@pentaract:8000/api")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("PENTARACT_API_URL=http://***@pentaract:8000/api")
+        .hasMessageContaining("PENTARACT_API_URL=http://bot:***@pentaract:8000/api")
         .hasMessageContaining("PENTARACT_EMAIL")
         .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void load_badPentaractUrlWithCredentials_neverEchoesThePassword() {
+    for (String bad : List.of("htp://admin:S3cretPW@host/api", "http://admin:S3cret PW@host/api",
+        "http://admin:S3/cretPW@host/api")) {
+      assertThatThrownBy(() -> load(env("PENTARACT_API_URL", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("PENTARACT_API_URL=")
+          .hasMessageNotContaining("S3cret")
+          .hasMessageNotContaining("cretPW");
+    }
+  }
+
+  @Test
+  void load_postgresUrlWithUserinfo_isRejected_becauseTheDriverWouldReadItAsAHost() {
+    assertThatThrownBy(() -> load(env("DATABASE_URL", "jdbc:postgresql://scout:Ab/Cd@db/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DATABASE_URL=jdbc:postgresql://scout:***@db/x")
+        .hasMessageContaining("?user=NAME&password=SECRET")
+        .hasMessageNotContaining("Ab/Cd");
   }
 
   @Test
