@@ -4,6 +4,7 @@ import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.cli.CliContext;
+import io.scoutbot.config.Redaction;
 import io.scoutbot.config.ScoutConfig;
 import io.scoutbot.db.Database;
 import io.scoutbot.files.FileDesk;
@@ -31,6 +32,7 @@ import io.scoutbot.resource.ResourceSnapshot;
 import io.scoutbot.resource.Sleeper;
 import io.scoutbot.resource.ThrottleGate;
 import io.scoutbot.resource.WorkLimit;
+import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
 import io.scoutbot.storage.pentaract.PentaractTarget;
@@ -75,7 +77,7 @@ final class Application implements CliContext, AutoCloseable {
   private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
   private final JobEvents jobEvents = new JobEvents();
   private final Throughput throughput = new Throughput(PRIOR_BYTES_PER_SECOND);
-  private Database database;
+  private volatile Database database;
   private volatile StorageTarget storage;
   private JdbcFileCatalog catalog;
   private JdbcUploadQueue uploadQueue;
@@ -89,16 +91,32 @@ final class Application implements CliContext, AutoCloseable {
   private volatile boolean monitorStarted;
   private AdaptiveWorkLimit workLimit;
   private ThrottleGate gate;
-  private CoalescingGc gc;
+  private volatile CoalescingGc gc;
   private boolean serving;
 
   Application(ScoutConfig config) {
     this.config = config;
-    long capacity =
-        config.resource().memoryBudgetBytes() > 0
-            ? config.resource().memoryBudgetBytes()
-            : MemoryBudget.defaultCapacity(Runtime.getRuntime().maxMemory());
-    this.budget = new MemoryBudget(capacity, config.resource().maxMemoryBytes());
+    this.budget = new MemoryBudget(budgetCapacity(config.resource().memoryBudgetBytes(),
+        Runtime.getRuntime().maxMemory()), config.resource().maxMemoryBytes());
+  }
+
+  /**
+   * RESOURCE_MEMORY_BUDGET_MB, or 40 % of the heap when 0; a setting above three quarters of the
+   * heap is lowered to that, with a warning: a budget the heap cannot hold would let buffers run
+   * into OutOfMemoryError instead of making operations stream smaller or wait.
+   */
+  static long budgetCapacity(long configured, long maxHeap) {
+    if (configured <= 0) {
+      return MemoryBudget.defaultCapacity(maxHeap);
+    }
+    long ceiling = Math.max(MemoryBudget.defaultCapacity(maxHeap), maxHeap / 4 * 3);
+    if (configured > ceiling) {
+      log.warn("RESOURCE_MEMORY_BUDGET_MB={} is more than this JVM's heap ({} MiB) can hold beside"
+          + " everything else; using {} MiB (raise -Xmx in JAVA_OPTS to allow more)",
+          configured >> 20, maxHeap >> 20, ceiling >> 20);
+      return ceiling;
+    }
+    return configured;
   }
 
   ScoutConfig config() {
@@ -315,11 +333,27 @@ final class Application implements CliContext, AutoCloseable {
     service.put("data_dir", config.dataDir().toString());
     doc.put("service", service);
     doc.putAll(currentResources().toMap());
-    doc.put("database", health(database().displayUrl(), database()));
+    Database db;
+    try {
+      db = database();
+      doc.put("database", health(db.displayUrl(), db));
+    } catch (ScoutFailure e) {
+      // a status that fails when the database is down would hide everything else it knows
+      db = null;
+      Map<String, Object> down = new LinkedHashMap<>();
+      down.put("name", Redaction.url(config.databaseUrl()));
+      down.put("up", false);
+      down.put("detail", e.getMessage());
+      doc.put("database", down);
+    }
     StorageTarget target = storage();
     Map<String, Object> st =
         health(target.name(), target instanceof HealthCheck h ? h : () -> HealthCheck.Health.up(""));
     doc.put("storage", st);
+    if (db == null) {
+      doc.put("queue", null); // unknown: the queue lives in the database
+      return doc;
+    }
     QueueCounts counts = uploadJobs().counts();
     Map<String, Object> queue = new LinkedHashMap<>();
     queue.put("pending", counts.pending());
@@ -383,7 +417,8 @@ final class Application implements CliContext, AutoCloseable {
     }
     lifecycle
         .add("resource monitor", this::startMonitoring, this::stopMonitoring)
-        .add("database", this::database, () -> {})
+        .add("GC after upload", this::gc, this::closeGc)
+        .add("database", this::database, this::closeDatabase)
         .add("storage", this::startStorage, this::closeStorage)
         .add("file desk", this::files, () -> {})
         .add("upload workers", this::startWorkers, this::stopWorkers);
@@ -443,6 +478,25 @@ final class Application implements CliContext, AutoCloseable {
     }
   }
 
+  /**
+   * Lock-free, like the other stops. Closing here, inside the shutdown hook, is what checkpoints
+   * SQLite's WAL: the JVM halts once the hook returns, before the main thread's close() would run.
+   */
+  private void closeDatabase() {
+    Database d = database;
+    if (d != null) {
+      d.close();
+    }
+  }
+
+  /** Lock-free; a pending collection is pointless on the way out. */
+  private void closeGc() {
+    CoalescingGc g = gc;
+    if (g != null) {
+      g.close();
+    }
+  }
+
   /** Lock-free: the lifecycle runs it on its stop thread while close() may hold this object. */
   private void stopMonitoring() {
     ResourceMonitor m = monitor;
@@ -461,11 +515,7 @@ final class Application implements CliContext, AutoCloseable {
     }
     stopMonitoring();
     closeStorage();
-    if (gc != null) {
-      gc.close();
-    }
-    if (database != null) {
-      database.close();
-    }
+    closeGc();
+    closeDatabase();
   }
 }

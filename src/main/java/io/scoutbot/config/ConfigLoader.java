@@ -202,10 +202,11 @@ public final class ConfigLoader {
         enabled = false;
       }
     }
-    if (chatId.isPresent() && chatId.getAsLong() >= 0) {
+    if (chatId.isPresent()
+        && (chatId.getAsLong() >= 0 || PentaractConfig.hasChannelPrefix(chatId.getAsLong()))) {
       r.problem("PENTARACT_CHAT_ID", Long.toString(chatId.getAsLong()),
-          "expected a negative Telegram channel id without the -100 prefix "
-              + "(for channel -1001234567890 enter -1234567890)");
+          "expected a negative Telegram channel id without the -100 prefix, which Pentaract adds "
+              + "itself (for channel -1001234567890 enter -1234567890)");
       chatId = OptionalLong.empty();
     }
     return new PentaractConfig(

@@ -50,4 +50,13 @@ public record PentaractConfig(
           "Pentaract is enabled but the API URL, email or password is missing");
     }
   }
+
+  /**
+   * Whether a chat id still carries Telegram's -100 channel prefix, which Pentaract adds itself: an
+   * id that starts with -100 and is as long as a full channel id would be prefixed twice.
+   */
+  public static boolean hasChannelPrefix(long chatId) {
+    String digits = Long.toString(chatId).replace("-", "");
+    return chatId < 0 && digits.startsWith("100") && digits.length() >= 13;
+  }
 }

@@ -3,6 +3,7 @@ package io.scoutbot.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scoutbot.config.ConfigLoader;
+import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.transfer.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,5 +78,14 @@ class ApplicationResourcesTest {
       assertThat(status.get("throttled")).isEqualTo(false);
       assertThat(status.get("memory_usage")).isNotNull();
     }
+  }
+
+  @Test
+  void memoryBudget_largerThanTheHeapCanHold_isLoweredToThreeQuarters_smallerOnesAreKept() {
+    long heap = 64L << 20;
+
+    assertThat(Application.budgetCapacity(100_000L << 20, heap)).isEqualTo(48L << 20);
+    assertThat(Application.budgetCapacity(16L << 20, heap)).isEqualTo(16L << 20);
+    assertThat(Application.budgetCapacity(0, heap)).isEqualTo(MemoryBudget.defaultCapacity(heap));
   }
 }

@@ -64,6 +64,9 @@ class CliProcessIT {
 
       assertThat(serve.waitFor(20, TimeUnit.SECONDS)).as("serve exits after SIGTERM").isTrue();
       assertThat(Files.readString(log)).contains("Stopping ScoutBot");
+      // the database was really closed: SQLite checkpoints and removes its WAL on the last close
+      assertThat(work.resolve("data/scoutbot.db")).exists();
+      assertThat(work.resolve("data/scoutbot.db-wal")).doesNotExist();
     } finally {
       serve.destroyForcibly();
     }

@@ -38,6 +38,9 @@ class CliTest {
   @BeforeEach
   void quietLogs() {
     env.put("LOG_LEVEL", "warn");
+    // these tests are about the CLI's contract; the governor (ResourceGovernorIT, the resource
+    // package) would make them wait whenever the test machine's CPU is busy
+    env.put("RESOURCE_MONITORING_ENABLED", "false");
   }
 
   private Run run(String... args) {
@@ -285,5 +288,21 @@ class CliTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("cannot open the database").contains("check DATABASE_URL")
         .contains("password=***").doesNotContain("hunter2");
+  }
+
+  @Test
+  void status_withTheDatabaseDown_stillReportsEverythingElse_andSaysTheDatabaseIsDown() {
+    env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nowhere?user=x&password=hunter2");
+
+    Run r = run("status", "--json");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode s = r.json();
+    assertThat(s.get("database").get("up").asBoolean()).isFalse();
+    assertThat(s.get("database").get("detail").asText()).contains("cannot open the database");
+    assertThat(s.get("storage").get("up").asBoolean()).isTrue();
+    assertThat(s.get("memory_usage").isNumber()).isTrue();
+    assertThat(s.get("queue").isNull()).isTrue();
+    assertThat(r.out() + r.err()).doesNotContain("hunter2");
   }
 }

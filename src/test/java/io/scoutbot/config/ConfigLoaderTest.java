@@ -130,6 +130,7 @@ class ConfigLoaderTest {
         "PENTARACT_MAX_CONCURRENT_UPLOADS|0|whole number from 1",
         "PENTARACT_RETRY_ATTEMPTS|x|whole number from 1",
         "PENTARACT_CHAT_ID|1001234567890|negative Telegram channel id without the -100 prefix",
+        "PENTARACT_CHAT_ID|-1001234567890|for channel -1001234567890 enter -1234567890",
         "TELEGRAM_API_BASE_URL|api.telegram.org|absolute http:// or https:// URL",
         "ALLOWED_USER_ID|12,abc|comma-separated numeric Telegram user ids",
         "DATABASE_URL|mysql://x|expected jdbc:sqlite:<file> or jdbc:postgresql",

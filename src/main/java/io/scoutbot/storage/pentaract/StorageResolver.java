@@ -1,5 +1,6 @@
 package io.scoutbot.storage.pentaract;
 
+import io.scoutbot.config.PentaractConfig;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.pentaract.PentaractClient.Created;
 import io.scoutbot.storage.pentaract.PentaractClient.StorageInfo;
@@ -112,7 +113,8 @@ final class StorageResolver {
           + "set PENTARACT_STORAGE to its id");
     }
     long chat = chatId.getAsLong();
-    if (looksPrefixed(chat)) {
+    // the configuration refuses such ids at startup; settings built in code are checked here
+    if (PentaractConfig.hasChannelPrefix(chat)) {
       throw permanent("PENTARACT_CHAT_ID=" + chat + " still carries Telegram's -100 channel prefix, "
           + "which Pentaract adds itself: enter -" + Long.toString(-chat).substring(3)
           + " (the channel id without -100); the storage '" + configured + "' was not created");
@@ -132,14 +134,6 @@ final class StorageResolver {
     };
   }
 
-  /**
-   * Pentaract turns the stored chat id into Telegram's by prefixing -100 itself; an id that already
-   * starts with -100 and is as long as a full channel id would be prefixed twice.
-   */
-  static boolean looksPrefixed(long chatId) {
-    String digits = Long.toString(chatId).replace("-", "");
-    return chatId < 0 && digits.startsWith("100") && digits.length() >= 13;
-  }
 
   private Optional<String> recall() {
     if (memory.isEmpty() || !Files.isRegularFile(memory.get())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.scoutbot.config.PentaractConfig;
 import io.scoutbot.config.Secret;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.StoredObject;
@@ -175,8 +176,8 @@ class PentaractStorageTest {
     "-100123456789, false",
     "1001234567890, false",
   })
-  void looksPrefixed_detectsTheMinus100Prefix(long chatId, boolean prefixed) {
-    assertThat(StorageResolver.looksPrefixed(chatId)).isEqualTo(prefixed);
+  void hasChannelPrefix_detectsTheMinus100Prefix(long chatId, boolean prefixed) {
+    assertThat(PentaractConfig.hasChannelPrefix(chatId)).isEqualTo(prefixed);
   }
 
   private StoredObject upload(String key, int size) throws IOException {
