@@ -170,6 +170,19 @@ class LauncherTest {
         .contains(old.resolve("bin/java") + " (17.0.9, JDK)");
   }
 
+  @Test
+  void printJvmDefaults_printsTheFlagsTheLauncherAddsAndHonoursTheOverride() throws IOException {
+    Run defaults = launch(null, List.of(), "--print-jvm-defaults");
+    Run overridden =
+        launch(null, List.of(), Map.of("SCOUTBOT_JVM_DEFAULTS", "-Xmx64m"), "--print-jvm-defaults");
+
+    assertThat(defaults.exit()).isZero();
+    assertThat(defaults.out().strip()).isEqualTo(
+        "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps"
+            + " -XX:G1PeriodicGCInterval=300000");
+    assertThat(overridden.out().strip()).isEqualTo("-Xmx64m");
+  }
+
   /** A fake Java installation in the JVM directory, with a release file unless told otherwise. */
   private Path jdk(String name, String version, boolean javac, boolean release) throws IOException {
     Path home = jvmDir.resolve(name);
@@ -218,6 +231,12 @@ class LauncherTest {
   }
 
   private Run launch(Path javaHome, List<Path> pathFirst, String... args) throws IOException {
+    return launch(javaHome, pathFirst, Map.of(), args);
+  }
+
+  private Run launch(
+      Path javaHome, List<Path> pathFirst, Map<String, String> extraEnv, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(tools.resolve("bash").toString(),
         project.resolve("scoutbot").toString()));
     command.addAll(List.of(args));
@@ -232,6 +251,7 @@ class LauncherTest {
     if (javaHome != null) {
       env.put("JAVA_HOME", javaHome.toString());
     }
+    env.putAll(extraEnv);
     Path out = tmp.resolve("out");
     Path err = tmp.resolve("err");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
