@@ -3,7 +3,6 @@ package io.scoutbot.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -27,19 +26,7 @@ final class LoggingSetup {
   static void configure(LogConfig config) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
-    Encoder<ILoggingEvent> encoder;
-    if (config.json()) {
-      JsonEncoder json = new JsonEncoder();
-      json.setContext(ctx);
-      json.start();
-      encoder = json;
-    } else {
-      PatternLayoutEncoder text = new PatternLayoutEncoder();
-      text.setContext(ctx);
-      text.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n");
-      text.start();
-      encoder = text;
-    }
+    Encoder<ILoggingEvent> encoder = encoder(ctx, config.json());
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(ctx);
     console.setName("stderr");
@@ -53,5 +40,20 @@ final class LoggingSetup {
     for (String name : QUIET) {
       ctx.getLogger(name).setLevel(quiet);
     }
+  }
+
+  /** The started encoder for LOG_FORMAT: JSON lines ({@link JsonLineEncoder}) or text lines. */
+  static Encoder<ILoggingEvent> encoder(LoggerContext ctx, boolean json) {
+    if (json) {
+      JsonLineEncoder lines = new JsonLineEncoder();
+      lines.setContext(ctx);
+      lines.start();
+      return lines;
+    }
+    PatternLayoutEncoder text = new PatternLayoutEncoder();
+    text.setContext(ctx);
+    text.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n");
+    text.start();
+    return text;
   }
 }
