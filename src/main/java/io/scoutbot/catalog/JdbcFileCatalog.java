@@ -180,11 +180,7 @@ public final class JdbcFileCatalog implements FileCatalog {
             c.prepareStatement("SELECT " + COLUMNS + " FROM stored_file WHERE status = 'deleted'"
                 + " AND remote_path IS NOT NULL ORDER BY created_at, code LIMIT " + limit);
         ResultSet rs = ps.executeQuery()) {
-      List<StoredFile> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(row(rs));
-      }
-      return out;
+      return rows(rs);
     } catch (SQLException e) {
       throw failure("cannot read the catalog", e);
     }
@@ -253,15 +249,19 @@ public final class JdbcFileCatalog implements FileCatalog {
       ps.setLong(1, ownerId);
       ps.setString(2, arg);
       try (ResultSet rs = ps.executeQuery()) {
-        List<StoredFile> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(row(rs));
-        }
-        return out;
+        return rows(rs);
       }
     } catch (SQLException e) {
       throw failure("cannot read the catalog", e);
     }
+  }
+
+  private static List<StoredFile> rows(ResultSet rs) throws SQLException {
+    List<StoredFile> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(row(rs));
+    }
+    return out;
   }
 
   private static StoredFile row(ResultSet rs) throws SQLException {
