@@ -217,7 +217,8 @@ final class Application implements CliContext, AutoCloseable {
   public synchronized FileDesk files() {
     if (files == null) {
       monitor();
-      files = new FileDesk(catalog(), storage(), gate(), workLimit, uploadJobs());
+      // one JdbcFileCatalog serves as both the catalog and its deletion side
+      files = new FileDesk(catalog(), catalog(), storage(), gate(), workLimit, uploadJobs());
     }
     return files;
   }

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * The catalog of stored files. Lookups are always per owner: another user's code behaves exactly like
- * an unknown code. Implementations are thread-safe and safe across processes sharing one database.
+ * an unknown code. Deleting files is the separate {@link DeletedFiles} port. Implementations are
+ * thread-safe and safe across processes sharing one database.
  */
 public interface FileCatalog {
 
@@ -26,22 +27,6 @@ public interface FileCatalog {
    * @throws io.scoutbot.retry.ScoutFailure when no file has this code
    */
   boolean transition(String code, FileStatus status, StoredObject stored, String error);
-
-  /**
-   * Marks the owner's file deleted in one step and returns it as it was stored (its remote path
-   * included), or empty when the owner has no such file. Atomic against a concurrent completion:
-   * either the completion lands first and the returned entry names its object, or the deletion
-   * lands first and the completion is refused (the uploader then removes its own object). The
-   * returned entry's remote path stays recorded until {@link #objectRemoved} is called, so an
-   * object whose removal failed can be found again ({@link #deletedWithObjects}).
-   */
-  Optional<StoredFile> markDeleted(long ownerId, String code);
-
-  /** Deleted files whose stored object has not been removed yet (oldest first, at most {@code limit}). */
-  List<StoredFile> deletedWithObjects(int limit);
-
-  /** Records that the stored object of the deleted file {@code code} is gone. */
-  void objectRemoved(String code);
 
   /** The owner's file with this code, in any status but deleted. */
   Optional<StoredFile> find(long ownerId, String code);

@@ -21,11 +21,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The catalog in the service's database (SQLite or PostgreSQL, same SQL). Thread-safe: every call
- * uses its own pooled connection and single statements, so processes sharing the database see each
- * other's changes at once.
+ * The catalog and its deletion side in the service's database (SQLite or PostgreSQL, same SQL).
+ * Thread-safe: every call uses its own pooled connection and single statements, so processes
+ * sharing the database see each other's changes at once.
  */
-public final class JdbcFileCatalog implements FileCatalog {
+public final class JdbcFileCatalog implements FileCatalog, DeletedFiles {
 
   /** Attempts to find a free code; with 2.2 billion codes, a second attempt is already rare. */
   static final int CODE_ATTEMPTS = 20;

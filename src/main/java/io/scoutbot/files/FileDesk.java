@@ -1,6 +1,7 @@
 package io.scoutbot.files;
 
 import io.scoutbot.catalog.CatalogStats;
+import io.scoutbot.catalog.DeletedFiles;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.FileStatus;
@@ -44,18 +45,22 @@ public final class FileDesk {
   private static final Logger log = LoggerFactory.getLogger(FileDesk.class);
 
   private final FileCatalog catalog;
+  private final DeletedFiles deleted;
   private final StorageTarget target;
   private final Gate gate;
   private final WorkLimit workLimit;
   private final UploadJobs jobs;
 
   /**
+   * @param deleted the catalog's deletion side (in the service, the same catalog as {@code
+   *     catalog}): {@link #delete} and {@link #removeLeftoverObjects} go through it
    * @param jobs the upload queue's side: every upload is a durable job, so nothing a user was told
    *     is ever lost
    */
-  public FileDesk(
-      FileCatalog catalog, StorageTarget target, Gate gate, WorkLimit workLimit, UploadJobs jobs) {
+  public FileDesk(FileCatalog catalog, DeletedFiles deleted, StorageTarget target, Gate gate,
+      WorkLimit workLimit, UploadJobs jobs) {
     this.catalog = catalog;
+    this.deleted = deleted;
     this.target = target;
     this.gate = gate;
     this.workLimit = workLimit;
@@ -270,7 +275,7 @@ public final class FileDesk {
    */
   public StoredFile delete(long ownerId, String code) {
     String c = FileCodes.normalise(code);
-    StoredFile f = (c == null ? Optional.<StoredFile>empty() : catalog.markDeleted(ownerId, c))
+    StoredFile f = (c == null ? Optional.<StoredFile>empty() : deleted.markDeleted(ownerId, c))
         .orElseThrow(() -> notFound(code));
     // a file deleted before it was uploaded must not keep its job, quota and temp copy
     jobs.cancelPendingFor(ownerId, f.code());
@@ -288,7 +293,7 @@ public final class FileDesk {
    */
   public int removeLeftoverObjects() {
     int removed = 0;
-    for (StoredFile f : catalog.deletedWithObjects(1000)) {
+    for (StoredFile f : deleted.deletedWithObjects(1000)) {
       ScoutFailure failed = removeObject(f);
       if (failed == null) {
         removed++;
@@ -316,7 +321,7 @@ public final class FileDesk {
           e.getMessage());
       return e;
     }
-    catalog.objectRemoved(f.code());
+    deleted.objectRemoved(f.code());
     return null;
   }
 

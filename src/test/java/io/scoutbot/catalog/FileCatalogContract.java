@@ -20,7 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The catalog's contract, run against every database the service supports. */
+/**
+ * The contract of the catalog's two ports ({@link FileCatalog} and its deletion side, {@link
+ * DeletedFiles}), run against every database the service supports. One contract for both because
+ * one implementation serves both, and deletion is only observable through the catalog.
+ */
 abstract class FileCatalogContract {
 
   protected Database db;
@@ -45,7 +49,7 @@ abstract class FileCatalogContract {
     dropDatabase(url);
   }
 
-  private FileCatalog catalog(Supplier<String> codes) {
+  private JdbcFileCatalog catalog(Supplier<String> codes) {
     return new JdbcFileCatalog(db, codes, clock);
   }
 
@@ -55,43 +59,49 @@ abstract class FileCatalogContract {
 
   @Test
   void markDeleted_returnsTheEntryWithItsObject_hidesIt_andKeepsTheObjectUntilRemoved() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog both = catalog(FileCodes.random()); // the same entries through both ports
+    FileCatalog catalog = both;
+    DeletedFiles deletedFiles = both;
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));
     catalog.transition(f.code(), FileStatus.COMPLETED,
         new StoredObject(f.code() + "/report.pdf", 123, "ab".repeat(32), 1), null);
 
-    StoredFile deleted = catalog.markDeleted(7, f.code()).orElseThrow();
+    StoredFile deleted = deletedFiles.markDeleted(7, f.code()).orElseThrow();
 
     assertThat(deleted.remotePath()).isEqualTo(f.code() + "/report.pdf");
     assertThat(deleted.status()).isEqualTo(FileStatus.DELETED);
     assertThat(catalog.find(7, f.code())).isEmpty();
-    assertThat(catalog.markDeleted(7, f.code())).as("deleting twice").isEmpty();
-    assertThat(catalog.deletedWithObjects(10)).extracting(StoredFile::code)
+    assertThat(deletedFiles.markDeleted(7, f.code())).as("deleting twice").isEmpty();
+    assertThat(deletedFiles.deletedWithObjects(10)).extracting(StoredFile::code)
         .containsExactly(f.code());
-    catalog.objectRemoved(f.code());
-    assertThat(catalog.deletedWithObjects(10)).isEmpty();
+    deletedFiles.objectRemoved(f.code());
+    assertThat(deletedFiles.deletedWithObjects(10)).isEmpty();
   }
 
   @Test
   void markDeleted_ofAnotherUsersFile_isEmpty_andLeavesItAlone() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog both = catalog(FileCodes.random());
+    FileCatalog catalog = both;
+    DeletedFiles deletedFiles = both;
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));
 
-    assertThat(catalog.markDeleted(8, f.code())).isEmpty();
+    assertThat(deletedFiles.markDeleted(8, f.code())).isEmpty();
     assertThat(catalog.find(7, f.code())).isPresent();
   }
 
   @Test
   void markDeleted_whileUploading_makesTheLateCompletionFail() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog both = catalog(FileCodes.random());
+    FileCatalog catalog = both;
+    DeletedFiles deletedFiles = both;
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));
     catalog.transition(f.code(), FileStatus.UPLOADING, null, null);
 
-    assertThat(catalog.markDeleted(7, f.code()).orElseThrow().remotePath()).isNull();
+    assertThat(deletedFiles.markDeleted(7, f.code()).orElseThrow().remotePath()).isNull();
 
     assertThat(catalog.transition(f.code(), FileStatus.COMPLETED,
         new StoredObject(f.code() + "/report.pdf", 123, "ab".repeat(32), 1), null)).isFalse();
-    assertThat(catalog.deletedWithObjects(10)).isEmpty();
+    assertThat(deletedFiles.deletedWithObjects(10)).isEmpty();
   }
 
   @Test

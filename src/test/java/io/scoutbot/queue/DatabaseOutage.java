@@ -63,21 +63,6 @@ final class DatabaseOutage {
       }
 
       @Override
-      public Optional<StoredFile> markDeleted(long owner, String code) {
-        return real.markDeleted(owner, code);
-      }
-
-      @Override
-      public List<StoredFile> deletedWithObjects(int limit) {
-        return real.deletedWithObjects(limit);
-      }
-
-      @Override
-      public void objectRemoved(String code) {
-        real.objectRemoved(code);
-      }
-
-      @Override
       public CatalogStats stats(long owner) {
         return real.stats(owner);
       }

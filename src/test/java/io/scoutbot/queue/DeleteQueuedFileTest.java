@@ -3,6 +3,7 @@ package io.scoutbot.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scoutbot.catalog.DeletedFiles;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.files.FileDesk;
@@ -66,9 +67,9 @@ class DeleteQueuedFileTest {
     // the review's race: the worker's completion lands right as the delete starts
     Job job = h.submit(1, "a.bin", 1000, true);
     Job claimed = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
-    FileDesk racing = new FileDesk(completingFirst(() -> h.runner.run(claimed,
-        Progress.NONE)), h.storage, Gate.open(),
-        WorkLimit.fixed(1), h.jobs());
+    BothPorts catalog = completingFirst(() -> h.runner.run(claimed, Progress.NONE));
+    FileDesk racing =
+        new FileDesk(catalog, catalog, h.storage, Gate.open(), WorkLimit.fixed(1), h.jobs());
 
     racing.delete(1, job.code());
 
@@ -104,7 +105,8 @@ class DeleteQueuedFileTest {
           }
           return invoke(method, h.storage, args);
         });
-    FileDesk flaky = new FileDesk(h.catalog, backend, Gate.open(), WorkLimit.fixed(1), h.jobs());
+    FileDesk flaky =
+        new FileDesk(h.catalog, h.catalog, backend, Gate.open(), WorkLimit.fixed(1), h.jobs());
 
     flaky.delete(1, job.code());
 
@@ -126,15 +128,16 @@ class DeleteQueuedFileTest {
   }
 
   /**
-   * The harness catalog, running {@code completion} at the worst moment for the first deletion:
-   * right after a read of the entry (a delete that reads, then writes), or right before an atomic
-   * deletion, which has no moment in between.
+   * The harness catalog as both its ports ({@link FileCatalog} and {@link DeletedFiles}), running
+   * {@code completion} at the worst moment for the first deletion: right after a read of the entry
+   * (a delete that reads, then writes), or right before an atomic deletion, which has no moment in
+   * between. One proxy serves both, so a delete is caught whichever port it reads through.
    */
-  private FileCatalog completingFirst(Runnable completion) {
+  private BothPorts completingFirst(Runnable completion) {
     JdbcFileCatalog real = h.catalog;
     AtomicReference<Runnable> once = new AtomicReference<>(completion);
-    return (FileCatalog) Proxy.newProxyInstance(
-        getClass().getClassLoader(), new Class<?>[] {FileCatalog.class},
+    return (BothPorts) Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {BothPorts.class},
         (proxy, method, args) -> {
           boolean atomicDelete = method.getName().equals("markDeleted");
           if (atomicDelete) {
@@ -147,6 +150,9 @@ class DeleteQueuedFileTest {
           return result;
         });
   }
+
+  /** The catalog's two ports as one type, so a single proxy can stand in for both. */
+  private interface BothPorts extends FileCatalog, DeletedFiles {}
 
   private static void runOnce(AtomicReference<Runnable> once) {
     Runnable r = once.getAndSet(null);

@@ -92,7 +92,7 @@ public final class QueueHarness implements AutoCloseable {
 
   /** The file desk front ends use, over this harness's queue and target. */
   public FileDesk desk() {
-    return new FileDesk(catalog, target, Gate.open(), WorkLimit.fixed(maxConcurrent), jobs());
+    return new FileDesk(catalog, catalog, target, Gate.open(), WorkLimit.fixed(maxConcurrent), jobs());
   }
 
   /** Runs, on this thread, every due job among {@code ids} once (one pass of a worker pool). */
