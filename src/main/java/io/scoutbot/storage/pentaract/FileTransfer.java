@@ -13,9 +13,9 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The streaming resources one file's transfer uses for all its requests: up to two buffers reserved
  * from the memory budget (so reading, writing and hashing overlap), and the SHA-256 of the whole file
- * (lane 0) and, for segmented files, the CRC32C of the current segment (lane 1), each computed on its
- * own thread when the file spans more than one buffer. Memory held is the buffers, never the file. Not
- * thread-safe: owned by the one thread that runs the transfer.
+ * (lane 0) and, for segmented files, the CRC32C of the current segment (lane 1), both computed on
+ * one thread beside the sender when the file spans more than one buffer. Memory held is the
+ * buffers, never the file. Not thread-safe: owned by the one thread that runs the transfer.
  */
 final class FileTransfer implements AutoCloseable {
 
