@@ -176,7 +176,8 @@ final class Application implements CliContext, AutoCloseable {
       monitor();
       spool = new JobSpool(config.tempDir().resolve("queue"), clock);
       runner =
-          new JobRunner(uploadQueue(), catalog(), storage(), spool,
+          // the catalog is both ports: its entries and the deleted files' leftover objects
+          new JobRunner(uploadQueue(), catalog(), catalog(), storage(), spool,
               RetryPolicy.withAttempts(config.queue().retryAttempts()), gate(), workLimit, gc(),
               jobEvents, throughput, clock, System::nanoTime, Sleeper.system(),
               () -> ThreadLocalRandom.current().nextDouble());

@@ -24,6 +24,13 @@ public interface DeletedFiles {
   /** Deleted files whose stored object has not been removed yet (oldest first, at most {@code limit}). */
   List<StoredFile> deletedWithObjects(int limit);
 
+  /**
+   * Records {@code location} as the stored object of the deleted file {@code code}: an upload that
+   * finished after its file was deleted stored it, and {@link #deletedWithObjects} must find it if
+   * removing it now fails. Does nothing unless the file is deleted and names no object yet.
+   */
+  void objectLeft(String code, String location);
+
   /** Records that the stored object of the deleted file {@code code} is gone. */
   void objectRemoved(String code);
 }

@@ -187,6 +187,20 @@ public final class JdbcFileCatalog implements FileCatalog, DeletedFiles {
   }
 
   @Override
+  public void objectLeft(String code, String location) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE stored_file SET remote_path = ? WHERE code = ?"
+                + " AND status = 'deleted' AND remote_path IS NULL")) {
+      ps.setString(1, location);
+      ps.setString(2, code);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("cannot update " + code, e);
+    }
+  }
+
+  @Override
   public void objectRemoved(String code) {
     try (Connection c = db.dataSource().getConnection();
         PreparedStatement ps =

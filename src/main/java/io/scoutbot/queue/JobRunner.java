@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.catalog.DeletedFiles;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
@@ -74,6 +75,7 @@ public final class JobRunner {
 
   private final UploadQueue queue;
   private final FileCatalog catalog;
+  private final DeletedFiles deletions;
   private final StorageTarget target;
   private final JobSpool spool;
   private final RetryPolicy policy;
@@ -90,6 +92,7 @@ public final class JobRunner {
   public JobRunner(
       UploadQueue queue,
       FileCatalog catalog,
+      DeletedFiles deletions,
       StorageTarget target,
       JobSpool spool,
       RetryPolicy policy,
@@ -104,6 +107,7 @@ public final class JobRunner {
       DoubleSupplier random) {
     this.queue = queue;
     this.catalog = catalog;
+    this.deletions = deletions;
     this.target = target;
     this.spool = spool;
     this.policy = policy;
@@ -187,8 +191,18 @@ public final class JobRunner {
     // from here on the bytes are stored: a database failure must not turn that into a failed attempt
     if (!recorded(job, () -> catalog.transition(job.code(), FileStatus.COMPLETED, stored, null))) {
       // its owner deleted the file while it was uploading: do not bring it back (the catalog
-      // refuses to, so this holds even when the delete lands at the last moment)
+      // refuses to, so this holds even when the delete lands at the last moment). The object is
+      // recorded on the deleted entry first, so if removing it fails now, serve's sweep of
+      // leftover objects removes it later
+      recorded(job, () -> {
+        deletions.objectLeft(job.code(), stored.location());
+        return null;
+      });
       target.delete(stored.location());
+      recorded(job, () -> {
+        deletions.objectRemoved(job.code());
+        return null;
+      });
       throw new ScoutFailure(
           "the file " + job.code() + " was deleted while it was uploading", Disposition.PERMANENT);
     }
@@ -244,6 +258,34 @@ public final class JobRunner {
         failed.error(), ownedFile(job) ? " and its temp file was removed" : "");
     listener.failed(job, failed.error());
     return Result.FAILED;
+  }
+
+  /**
+   * Settles {@code job} after an unexpected error escaped its run (a bug): counted like a transient
+   * failure, so a job that keeps hitting it ends failed instead of looping, and never left to its
+   * lease, which no worker takes over while this process lives (see {@link WorkerId#isAliveOn}).
+   * One try each: if even this fails, the job waits for this process to stop.
+   */
+  public void abandon(Job job, RuntimeException error) {
+    try {
+      Settlement s = policy.decide(job, error, clock.instant(), random);
+      if (!queue.settle(job, s)) {
+        return; // another worker has it
+      }
+      boolean failed = s instanceof Settlement.Failed;
+      if (catalogEntryExists(job)) {
+        catalog.transition(job.code(), failed ? FileStatus.FAILED : FileStatus.PENDING, null,
+            failed ? ((Settlement.Failed) s).error() : null);
+      }
+      if (failed) {
+        spool.release(job);
+        listener.failed(job, ((Settlement.Failed) s).error());
+      }
+    } catch (RuntimeException e) {
+      error.addSuppressed(e);
+      log.error("Job {} ({}) could not be put back after an unexpected error; it stays running"
+          + " until this process stops", job.id(), job.name(), error);
+    }
   }
 
   private Result release(Job job) {

@@ -305,10 +305,11 @@ public final class UploadWorkers implements AutoCloseable {
       runClaimed(job);
     } catch (RuntimeException e) {
       unexpectedErrors.incrementAndGet();
-      // database outages are waited out inside the runner; this is a bug, and the job is left to
-      // its lease: it stops being renewed now, and another worker takes it over once it expires
-      log.warn("Job {}: unexpected error while running it ({}); it stays running until its lease"
-          + " expires, then runs again", job.id(), e.toString(), e);
+      // database outages are waited out inside the runner, so this is a bug; leaving the job to
+      // its lease would strand it (no worker takes over a lease of a process that is alive)
+      log.warn("Job {}: unexpected error while running it ({}); it goes back to the queue, counted"
+          + " as a failed attempt", job.id(), e.toString(), e);
+      runner.abandon(job, e);
     } finally {
       inFlight.decrementAndGet();
       if (!stopped) {

@@ -79,6 +79,24 @@ abstract class FileCatalogContract {
   }
 
   @Test
+  void objectLeft_recordsALateUploadsObject_onlyForADeletedFileThatNamesNoneYet() {
+    JdbcFileCatalog both = catalog(FileCodes.random());
+    FileCatalog catalog = both;
+    DeletedFiles deletedFiles = both;
+    StoredFile live = catalog.register(pending(7, "live.pdf", 1));
+    StoredFile gone = catalog.register(pending(7, "gone.pdf", 1));
+    deletedFiles.markDeleted(7, gone.code());
+
+    deletedFiles.objectLeft(live.code(), "x/live.pdf"); // not deleted: ignored
+    deletedFiles.objectLeft(gone.code(), "x/gone.pdf");
+    deletedFiles.objectLeft(gone.code(), "x/other.pdf"); // already names one: kept
+
+    assertThat(deletedFiles.deletedWithObjects(10)).extracting(StoredFile::remotePath)
+        .containsExactly("x/gone.pdf");
+    assertThat(catalog.find(7, live.code()).orElseThrow().remotePath()).isNull();
+  }
+
+  @Test
   void markDeleted_ofAnotherUsersFile_isEmpty_andLeavesItAlone() {
     JdbcFileCatalog both = catalog(FileCodes.random());
     FileCatalog catalog = both;

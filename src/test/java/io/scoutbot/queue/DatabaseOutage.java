@@ -103,7 +103,7 @@ final class DatabaseOutage {
 
   /** A runner over the harness whose catalog and queue writes go through this outage. */
   JobRunner runner() {
-    return new JobRunner(queue(), catalog(), h.storage, h.spool, h.policy,
+    return new JobRunner(queue(), catalog(), h.catalog, h.storage, h.spool, h.policy,
         io.scoutbot.resource.Gate.open(), io.scoutbot.resource.WorkLimit.fixed(1), p -> {},
         h.events, h.throughput, h.clock, h.clock, nanos -> h.sleeper.sleep(nanos), () -> 0.0);
   }

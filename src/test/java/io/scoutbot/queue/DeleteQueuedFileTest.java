@@ -92,6 +92,23 @@ class DeleteQueuedFileTest {
   }
 
   @Test
+  void deleteDuringTheUpload_whenTheWorkerCannotRemoveItsObject_serveSweepRemovesItLater()
+      throws Exception {
+    Job job = h.submit(1, "a.bin", 1000, true);
+    h.storage.during = () -> {
+      desk.delete(1, job.code());
+      h.storage.deletesFail = true;
+    };
+
+    h.runner.run(h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow(), Progress.NONE);
+
+    assertThat(h.storage.objects).as("the backend could not remove it yet").hasSize(1);
+    h.storage.deletesFail = false;
+    assertThat(desk.removeLeftoverObjects()).isEqualTo(1);
+    assertThat(h.storage.objects).isEmpty();
+  }
+
+  @Test
   void delete_whenTheBackendCannotRemoveTheObject_deletesTheFile_andARetryRemovesTheObject()
       throws Exception {
     Job job = h.submit(1, "a.bin", 1000, true);

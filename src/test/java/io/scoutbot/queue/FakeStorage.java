@@ -36,6 +36,8 @@ final class FakeStorage implements StorageTarget {
   volatile Function<UploadRequest, RuntimeException> failure = r -> null;
   /** Runs inside every upload before the bytes move (a latch, a check). */
   volatile Runnable during = () -> {};
+  /** Deletes fail (the backend is down) while set. */
+  volatile boolean deletesFail;
 
   static RuntimeException unavailable() {
     return new StorageException("storage unreachable (connection refused)",
@@ -82,6 +84,9 @@ final class FakeStorage implements StorageTarget {
 
   @Override
   public void delete(String location) {
+    if (deletesFail) {
+      throw unavailable();
+    }
     objects.remove(location);
   }
 

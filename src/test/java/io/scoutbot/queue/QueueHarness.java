@@ -70,7 +70,7 @@ public final class QueueHarness implements AutoCloseable {
                 Duration.ofMinutes(10), Duration.ofDays(30)));
     spool = new JobSpool(dir.resolve("tmp/queue"), clock);
     runner =
-        new JobRunner(queue, catalog, this.target, spool, policy, Gate.open(),
+        new JobRunner(queue, catalog, catalog, this.target, spool, policy, Gate.open(),
             WorkLimit.fixed(maxConcurrent), path -> gcRuns.incrementAndGet(), events, throughput,
             clock, clock, nanos -> sleeper.sleep(nanos), () -> 0.0);
   }

@@ -92,7 +92,8 @@ public final class QueueOpsBench {
                   Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ZERO));
       JobSpool spool = new JobSpool(Files.createTempDirectory("bench-spool"), clock);
       JobRunner runner =
-          new JobRunner(queue, catalog, new NoopStorage(), spool, RetryPolicy.withAttempts(3),
+          new JobRunner(queue, catalog, catalog, new NoopStorage(), spool,
+              RetryPolicy.withAttempts(3),
               Gate.open(), WorkLimit.fixed(1), GcPolicy.none(), JobListener.NONE,
               new Throughput(1e7), clock, System::nanoTime, io.scoutbot.resource.Sleeper.system(),
               Math::random);

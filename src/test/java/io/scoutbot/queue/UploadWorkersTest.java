@@ -269,6 +269,34 @@ class UploadWorkersTest {
     assertThat(orphan).doesNotExist();
   }
 
+  @Test
+  void anUnexpectedErrorEscapingARun_putsTheJobBack_countedAsAFailure_insteadOfStrandingIt()
+      throws Exception {
+    Job job = h.submit(1, "a.bin", 10, true);
+    AtomicBoolean broken = new AtomicBoolean(true);
+    pool = new UploadWorkers(
+        new UploadWorkers.Settings(h.worker, 1, Duration.ofMillis(100), QueueHarness.LEASE,
+            Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
+        h.queue, h.queue, h.spool, h.runner, io.scoutbot.resource.WorkLimit.fixed(1), h.budget,
+        () -> false, h.clock, Set.of(), j -> {
+          if (broken.getAndSet(false)) {
+            throw new IllegalStateException("a bug outside the runner's own handling");
+          }
+          return Progress.NONE;
+        });
+    pool.start();
+
+    // no worker takes over a lease of this live process, so stranding it would be for good
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.PENDING
+            && h.queue.find(job.id()).orElseThrow().failures() == 1);
+    h.clock.advance(Duration.ofMinutes(10));
+    pool.wake();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
+    assertThat(pool.unexpectedErrors()).isEqualTo(1);
+  }
+
   private UploadWorkers slowPolling() {
     return new UploadWorkers(
         new UploadWorkers.Settings(h.worker, 3, Duration.ofHours(1), QueueHarness.LEASE,
