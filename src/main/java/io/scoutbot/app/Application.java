@@ -227,13 +227,17 @@ final class Application implements CliContext, AutoCloseable {
   /** Starts the serve-wide worker pool; jobs submitted in this process wake it at once. */
   private synchronized void startWorkers() {
     if (workers == null) {
-      // objects of files deleted while the backend was down; a failure here is logged, not fatal
-      try {
-        files().removeLeftoverObjects();
-      } catch (RuntimeException e) {
-        log.warn("Could not remove the leftover objects of deleted files ({}); tried again at the"
-            + " next start", e.getMessage());
-      }
+      // objects of files deleted while the backend was down: up to a thousand backend calls, so
+      // in the background, neither delaying the workers nor holding this object's lock
+      FileDesk desk = files();
+      Thread.ofVirtual().name("scoutbot-leftover-objects").start(() -> {
+        try {
+          desk.removeLeftoverObjects();
+        } catch (RuntimeException e) {
+          log.warn("Could not remove the leftover objects of deleted files ({}); tried again at"
+              + " the next start", e.getMessage());
+        }
+      });
       workers = workers(Set.of(), Progress.NONE);
       UploadWorkers w = workers;
       jobEvents.subscribe(

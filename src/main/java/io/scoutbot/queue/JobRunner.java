@@ -324,6 +324,9 @@ public final class JobRunner {
         }
         return result;
       } catch (DatabaseFailure e) {
+        if (!e.unavailable()) {
+          throw e; // refused, not unreachable: waiting would never end
+        }
         if (tries == 0) {
           log.warn("Job {} ({}): cannot record its outcome ({}); this worker keeps the job and"
               + " tries again until the database answers", job.id(), job.name(), e.getMessage());

@@ -20,6 +20,8 @@ import java.util.function.Predicate;
 final class DatabaseOutage {
 
   final AtomicBoolean down = new AtomicBoolean();
+  /** While down, the database refuses statements (a constraint, a schema problem) instead. */
+  volatile boolean refusing;
   /** Which catalog transitions fail while down; settlements and renewals always do. */
   volatile Predicate<FileStatus> failing = s -> true;
 
@@ -31,7 +33,10 @@ final class DatabaseOutage {
 
   private void check(String what) {
     if (down.get()) {
-      throw DatabaseFailure.of(what, new SQLException("Connection refused"));
+      // as PostgreSQL's driver reports a server it cannot reach, or a statement it refuses
+      throw DatabaseFailure.of(what, refusing
+          ? new SQLException("duplicate key value violates unique constraint", "23505")
+          : new SQLException("Connection refused", "08001"));
     }
   }
 

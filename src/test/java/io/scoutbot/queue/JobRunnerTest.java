@@ -1,6 +1,7 @@
 package io.scoutbot.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
@@ -220,6 +221,24 @@ class JobRunnerTest {
 
     assertThat(h.storage.objects).isEmpty();
     assertThat(h.catalog.find(1, job.code())).isEmpty();
+  }
+
+  @Test
+  void run_databaseRefusingToRecordAnOutcome_isNotWaitedFor_theRunEnds() throws Exception {
+    DatabaseOutage db = new DatabaseOutage(h);
+    db.refusing = true;
+    JobRunner runner = db.runner();
+    h.submit(1, "a.bin", 1000, true);
+    Job claimed = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+    AtomicInteger waits = new AtomicInteger();
+    h.sleeper = nanos -> waits.incrementAndGet();
+    h.storage.during = () -> db.down.set(true);
+
+    // a refusal never passes by waiting: the run ends (the pool then puts the job back)
+    assertThatThrownBy(() -> runner.run(claimed, Progress.NONE))
+        .isInstanceOf(io.scoutbot.db.DatabaseFailure.class)
+        .hasMessageContaining("unique constraint");
+    assertThat(waits).hasValue(0);
   }
 
   @Test

@@ -27,7 +27,7 @@ class RetryPolicyTest {
     Throwable slowDown =
         new ScoutFailure("429", Disposition.retryAfter(Duration.ofSeconds(42)));
     Throwable bug = new NullPointerException("x");
-    Throwable dbDown = DatabaseFailure.of("cannot settle", new SQLException("connection reset"));
+    Throwable dbDown = DatabaseFailure.of("cannot settle", new SQLException("connection reset", "08006"));
     return Stream.of(
         // failure, attempts so far, failures so far -> settlement
         Arguments.of(rejected, 1, 0, new Settlement.Failed("file rejected")),
@@ -48,7 +48,8 @@ class RetryPolicyTest {
             new Settlement.Retry(NOW.plusSeconds(60), "Pentaract unreachable", false)),
         // nor do database outages: waiting them out must not spend a job's attempts
         Arguments.of(dbDown, 4, 2, new Settlement.Retry(NOW.plusSeconds(20),
-            "database error: cannot settle (connection reset); the operation can be retried",
+            "database error: cannot settle (connection reset); the operation can be retried once"
+                + " the database answers",
             false)),
         // an unclassified fault is transient and named
         Arguments.of(bug, 1, 0, new Settlement.Retry(NOW.plusSeconds(5),
