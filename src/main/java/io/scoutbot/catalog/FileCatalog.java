@@ -19,12 +19,13 @@ public interface FileCatalog {
 
   /**
    * Moves a file to a new status, recording what was stored (on completion) or why it failed.
-   * Deleted is final, and a completed file can only be deleted or completed again (a retried upload
-   * of the same key): a late retry, cancel or failure never brings a deleted file back or
-   * downgrades a stored one.
+   * Deleted is final, and a completed file can only be completed again (a retried upload of the same
+   * key): a late retry, cancel or failure never brings a deleted file back or downgrades a stored
+   * one. Deleting is not a transition: {@link DeletedFiles#markDeleted} does it.
    *
    * @return whether the move happened; false when the file's current status forbids it
    * @throws io.scoutbot.retry.ScoutFailure when no file has this code
+   * @throws IllegalArgumentException for {@link FileStatus#DELETED}
    */
   boolean transition(String code, FileStatus status, StoredObject stored, String error);
 

@@ -103,6 +103,10 @@ public final class JdbcFileCatalog implements FileCatalog, DeletedFiles {
 
   @Override
   public boolean transition(String code, FileStatus status, StoredObject stored, String error) {
+    if (status == FileStatus.DELETED) {
+      throw new IllegalArgumentException(
+          "deleting is not a transition: use markDeleted, which reads the object in the same step");
+    }
     long now = clock.millis();
     StringBuilder sql = new StringBuilder("UPDATE stored_file SET status = ?, error = ?");
     switch (status) {
@@ -114,8 +118,8 @@ public final class JdbcFileCatalog implements FileCatalog, DeletedFiles {
       sql.append(", remote_path = ?, size = ?, sha256 = ?, segments = ?");
     }
     sql.append(" WHERE code = ? AND status <> 'deleted'");
-    if (status != FileStatus.DELETED && status != FileStatus.COMPLETED) {
-      // a stored file is only ever deleted, or stored again (the same key: a retried upload)
+    if (status != FileStatus.COMPLETED) {
+      // a stored file is only ever deleted (markDeleted), or stored again (a retried upload)
       sql.append(" AND status <> 'completed'");
     }
     try (Connection c = db.dataSource().getConnection();

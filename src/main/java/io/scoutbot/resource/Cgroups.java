@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -136,36 +135,14 @@ final class Cgroups {
     return cpu;
   }
 
-  /** The tightest memory limit on the way up the hierarchy; empty when there is none. */
-  OptionalLong memoryLimit() {
-    if (memory == null) {
-      return OptionalLong.empty();
-    }
-    long limit = Long.MAX_VALUE;
-    if (memory.version() == LimitSource.CGROUP_V2) {
-      for (Path dir : upwards(memory)) {
-        limit = Math.min(limit, number(dir.resolve("memory.max")));
-      }
-    } else {
-      for (Path dir : upwards(memory)) {
-        limit = Math.min(limit, number(dir.resolve("memory.limit_in_bytes")));
-      }
-      limit = Math.min(limit, stat(memory.dir().resolve("memory.stat"), "hierarchical_memory_limit"));
-    }
-    return limit >= UNLIMITED ? OptionalLong.empty() : OptionalLong.of(limit);
-  }
-
-  /** The working set: usage minus inactive file cache; empty when the files cannot be read. */
-  OptionalLong memoryWorkingSet() {
-    return memory == null ? OptionalLong.empty() : workingSet(memory.dir());
-  }
-
   /**
    * Of the limited cgroups from the process's up to the mount point, the one whose working set is
    * closest to its limit; empty without a limit. An ancestor whose usage cannot be read (v2 shows
-   * no {@code memory.current} at a namespace's root) is judged by the process's own working set.
+   * no {@code memory.current} at a namespace's root) is judged by the process's own working set. A
+   * "limit" of {@code ceiling} bytes or more (the host's RAM) limits nothing and is skipped, so it
+   * cannot hide a tighter one nearer the process.
    */
-  Optional<MemoryUse> memoryUnderLimit() {
+  Optional<MemoryUse> memoryUnderLimit(long ceiling) {
     if (memory == null) {
       return Optional.empty();
     }
@@ -175,7 +152,7 @@ final class Cgroups {
     long tightest = Long.MAX_VALUE;
     for (Path dir : upwards(memory)) {
       long limit = number(dir.resolve(v2 ? "memory.max" : "memory.limit_in_bytes"));
-      if (limit >= UNLIMITED || limit <= 0) {
+      if (limit >= UNLIMITED || limit <= 0 || limit >= ceiling) {
         continue;
       }
       tightest = Math.min(tightest, limit);
@@ -190,7 +167,7 @@ final class Cgroups {
     if (!v2 && own.isPresent()) {
       // a v1 limit above what this mount shows is only visible as the hierarchical limit
       long hierarchical = stat(memory.dir().resolve("memory.stat"), "hierarchical_memory_limit");
-      if (hierarchical < UNLIMITED && hierarchical < tightest) {
+      if (hierarchical < UNLIMITED && hierarchical < tightest && hierarchical < ceiling) {
         worst = worse(worst, new MemoryUse(memory.dir(), own.getAsLong(), hierarchical));
       }
     }
@@ -212,18 +189,6 @@ final class Cgroups {
       inactive = 0;
     }
     return OptionalLong.of(Math.max(0, usage - inactive));
-  }
-
-  /** The CPU quota in cores (1.5 = one and a half CPUs); empty when there is no quota. */
-  OptionalDouble cpuLimitCores() {
-    if (cpu == null) {
-      return OptionalDouble.empty();
-    }
-    double cores = Double.POSITIVE_INFINITY;
-    for (Path dir : upwards(cpu)) {
-      cores = Math.min(cores, quotaCores(dir));
-    }
-    return Double.isInfinite(cores) ? OptionalDouble.empty() : OptionalDouble.of(cores);
   }
 
   /** CPU time used by the cgroup since it was created, in nanoseconds; empty when unreadable. */

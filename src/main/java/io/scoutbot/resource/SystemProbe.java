@@ -88,7 +88,8 @@ final class SystemProbe implements ResourceProbe {
     long memLimit = host[0];
     long memUsed = host[0] < 0 ? -1 : host[0] - host[1];
     LimitSource memSource = LimitSource.HOST;
-    Optional<Cgroups.MemoryUse> cg = cgroups.memoryUnderLimit();
+    Optional<Cgroups.MemoryUse> cg =
+        cgroups.memoryUnderLimit(host[0] > 0 ? host[0] : Long.MAX_VALUE);
     if (cg.isPresent() && (memLimit <= 0 || cg.get().limit() < memLimit)) {
       memLimit = cg.get().limit();
       memUsed = Math.min(cg.get().used(), memLimit);

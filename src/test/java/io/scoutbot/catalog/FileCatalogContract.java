@@ -226,9 +226,9 @@ abstract class FileCatalogContract {
 
   @Test
   void transition_ofADeletedFile_isRefused_soNothingBringsItBack() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     StoredFile f = catalog.register(pending(1, "gone.txt", 1));
-    catalog.transition(f.code(), FileStatus.DELETED, null, null);
+    catalog.markDeleted(1, f.code());
 
     assertThat(catalog.transition(f.code(), FileStatus.FAILED, null, "cancelled")).isFalse();
     assertThat(catalog.transition(f.code(), FileStatus.COMPLETED,
@@ -237,14 +237,17 @@ abstract class FileCatalogContract {
   }
 
   @Test
-  void transition_ofACompletedFile_onlyDeletes_neverDowngrades() {
+  void transition_ofACompletedFile_neverDowngrades_andDeletingIsNotATransition() {
     FileCatalog catalog = catalog(FileCodes.random());
     String code = complete(catalog, 1, "kept.txt");
 
     assertThat(catalog.transition(code, FileStatus.PENDING, null, "retrying")).isFalse();
     assertThat(catalog.transition(code, FileStatus.FAILED, null, "late failure")).isFalse();
     assertThat(catalog.find(1, code).orElseThrow().status()).isEqualTo(FileStatus.COMPLETED);
-    assertThat(catalog.transition(code, FileStatus.DELETED, null, null)).isTrue();
+    // deleting goes through DeletedFiles.markDeleted, which reads the object in the same step
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> catalog.transition(code, FileStatus.DELETED, null, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -258,9 +261,9 @@ abstract class FileCatalogContract {
 
   @Test
   void deleted_filesAreNeitherFoundNorListed() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     String code = complete(catalog, 1, "gone.txt");
-    catalog.transition(code, FileStatus.DELETED, null, null);
+    catalog.markDeleted(1, code);
 
     assertThat(catalog.find(1, code)).isEmpty();
     assertThat(catalog.list(1)).isEmpty();
@@ -268,10 +271,10 @@ abstract class FileCatalogContract {
 
   @Test
   void stats_countDeletedAsStoredAndIgnorePendingWhenComputingTheSuccessRate() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     complete(catalog, 1, "a.txt");
     String deleted = complete(catalog, 1, "b.txt");
-    catalog.transition(deleted, FileStatus.DELETED, null, null);
+    catalog.markDeleted(1, deleted);
     StoredFile failed = catalog.register(pending(1, "c.txt", 1));
     catalog.transition(failed.code(), FileStatus.FAILED, null, "boom");
     catalog.register(pending(1, "d.txt", 1));

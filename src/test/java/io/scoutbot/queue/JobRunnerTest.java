@@ -203,7 +203,7 @@ class JobRunnerTest {
   @Test
   void run_fileDeletedByItsOwnerWhileQueued_failsWithoutBringingTheEntryBack() throws Exception {
     Job job = h.submit(1, "gone.bin", 10, true);
-    h.catalog.transition(job.code(), FileStatus.DELETED, null, null);
+    h.catalog.markDeleted(1, job.code());
 
     assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
 
@@ -215,7 +215,7 @@ class JobRunnerTest {
   @Test
   void run_fileDeletedWhileUploading_removesTheStoredObject() throws Exception {
     Job job = h.submit(1, "racing.bin", 10, true);
-    h.storage.during = () -> h.catalog.transition(job.code(), FileStatus.DELETED, null, null);
+    h.storage.during = () -> h.catalog.markDeleted(1, job.code());
 
     assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
 

@@ -16,23 +16,23 @@ class CgroupsTest {
   private static final long MIB = 1024 * 1024;
 
   /**
-   * fixture, memory version, cpu version, memory limit (-1 none), working set (-1 unknown), CPU
-   * cores (NaN none), CPU usage in ns (-1 unknown).
+   * fixture, memory version, cpu version, memory limit (-1 none), memory in use against it (-1: no
+   * limit, nothing judged), CPU cores (NaN none), CPU usage in ns (-1 unknown).
    */
   static Stream<Arguments> fixtures() {
     return Stream.of(
         Arguments.of("v2-limited", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, 512 * MIB,
             200 * MIB, 1.5, 7_000_000_000L),
-        Arguments.of("v2-max", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, -1L, 150 * MIB,
+        Arguments.of("v2-max", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, -1L, -1L,
             Double.NaN, 1_000_000_000L),
         Arguments.of("v2-parent-limit", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, 1024 * MIB,
             100 * MIB, 0.5, 2_000_000_000L),
         Arguments.of("v2-busy-slice", LimitSource.CGROUP_V2, LimitSource.CGROUP_V2, 1024 * MIB,
-            100 * MIB, 0.5, 2_000_000_000L),
+            914 * MIB, 0.5, 2_000_000_000L),
         Arguments.of("v1-limited", LimitSource.CGROUP_V1, LimitSource.CGROUP_V1, 1024 * MIB,
             500 * MIB, 0.75, 3_000_000_000L),
-        Arguments.of("v1-unlimited", LimitSource.CGROUP_V1, LimitSource.CGROUP_V1, -1L,
-            423481344L - 1531904L, Double.NaN, 374596182661L),
+        Arguments.of("v1-unlimited", LimitSource.CGROUP_V1, LimitSource.CGROUP_V1, -1L, -1L,
+            Double.NaN, 374596182661L),
         Arguments.of("v1-nested-limit", LimitSource.CGROUP_V1, LimitSource.CGROUP_V1, 512 * MIB,
             100 * MIB, Double.NaN, 1000L),
         Arguments.of("none", LimitSource.HOST, LimitSource.HOST, -1L, -1L, Double.NaN, -1L));
@@ -45,18 +45,18 @@ class CgroupsTest {
       LimitSource memoryVersion,
       LimitSource cpuVersion,
       long memoryLimit,
-      long workingSet,
+      long used,
       double cores,
       long cpuUsage) {
     Cgroups cg = Cgroups.detect(Fixtures.root(fixture));
 
     assertThat(cg.memoryVersion()).isEqualTo(memoryVersion);
     assertThat(cg.cpuVersion()).isEqualTo(cpuVersion);
-    assertThat(cg.memoryLimit())
-        .isEqualTo(memoryLimit < 0 ? OptionalLong.empty() : OptionalLong.of(memoryLimit));
-    assertThat(cg.memoryWorkingSet())
-        .isEqualTo(workingSet < 0 ? OptionalLong.empty() : OptionalLong.of(workingSet));
-    assertThat(cg.cpuLimitCores())
+    assertThat(cg.memoryUnderLimit(Long.MAX_VALUE).map(Cgroups.MemoryUse::limit).orElse(-1L))
+        .isEqualTo(memoryLimit);
+    assertThat(cg.memoryUnderLimit(Long.MAX_VALUE).map(Cgroups.MemoryUse::used).orElse(-1L))
+        .isEqualTo(used);
+    assertThat(cg.cpuQuotas().stream().mapToDouble(Cgroups.CpuQuota::cores).min())
         .isEqualTo(Double.isNaN(cores) ? OptionalDouble.empty() : OptionalDouble.of(cores));
     assertThat(cg.cpuUsageNanos())
         .isEqualTo(cpuUsage < 0 ? OptionalLong.empty() : OptionalLong.of(cpuUsage));
@@ -90,7 +90,7 @@ class CgroupsTest {
   void memoryUnderLimit(String fixture, String dir, long used, long limit) {
     Cgroups cg = Cgroups.detect(Fixtures.root(fixture));
 
-    Cgroups.MemoryUse use = cg.memoryUnderLimit().orElseThrow();
+    Cgroups.MemoryUse use = cg.memoryUnderLimit(Long.MAX_VALUE).orElseThrow();
 
     assertThat(use.dir()).isEqualTo(cg.memoryController().mountPoint().resolve(dir));
     assertThat(use.used()).isEqualTo(used);
@@ -100,7 +100,7 @@ class CgroupsTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"v2-max", "v1-unlimited", "none"})
   void memoryUnderLimit_withoutAnyLimit_isEmpty(String fixture) {
-    assertThat(Cgroups.detect(Fixtures.root(fixture)).memoryUnderLimit()).isEmpty();
+    assertThat(Cgroups.detect(Fixtures.root(fixture)).memoryUnderLimit(Long.MAX_VALUE)).isEmpty();
   }
 
   @org.junit.jupiter.api.Test

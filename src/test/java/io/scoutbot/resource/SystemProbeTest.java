@@ -106,6 +106,23 @@ class SystemProbeTest {
   }
 
   @Test
+  void aParentLimitAboveHostRam_limitsNothing_andDoesNotHideTheServicesOwnLimit()
+      throws IOException {
+    Path root = Fixtures.copy("v2-busy-slice", tmp);
+    Path slice = root.resolve("sys/fs/cgroup/bots.slice");
+    // the slice's "limit" is more than the host has, and its usage is closest to it
+    Files.writeString(slice.resolve("memory.max"), Long.toString(1L << 40));
+    Files.writeString(slice.resolve("memory.current"), Long.toString((1L << 40) - (1L << 30)));
+    Files.writeString(slice.resolve("scoutbot.service/memory.max"), Long.toString(512 * MIB));
+
+    ResourceSample s = probe(root).sample();
+
+    assertThat(s.memorySource()).isEqualTo(LimitSource.CGROUP_V2);
+    assertThat(s.memoryLimitBytes()).isEqualTo(512 * MIB);
+    assertThat(s.memoryUsedBytes()).isEqualTo(100 * MIB);
+  }
+
+  @Test
   void v1CpuUnderQuota_usesCpuacctUsage() throws IOException {
     Path root = Fixtures.copy("v1-limited", tmp);
     SystemProbe probe = probe(root);
