@@ -640,6 +640,30 @@ public abstract class UploadQueueContract {
   }
 
   @Test
+  void purgeFinished_aHistoryLongerThanOneBatch_goesInSeveralStatements_allOfIt()
+      throws Exception {
+    int n = JdbcUploadQueue.PURGE_BATCH * 2 + 7;
+    long finished = clock.millis();
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      // one statement on both databases: a long history without thousands of submissions
+      st.executeUpdate("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+          + n + ") INSERT INTO upload_job (id, owner_id, source_kind, source_ref, source_owned,"
+          + " name, destination, state, attempts, failures, next_attempt_at, progress_bytes,"
+          + " version, created_at, finished_at) SELECT 100000 + i, 1, 'url', 'https://e/f', 0,"
+          + " 'old', '" + DEST + "', 'completed', 1, 0, 0, 0, 1, " + finished + ", " + finished
+          + " FROM n");
+    }
+    Job waiting = queue.enqueue(local(1, "still-waiting", 1));
+    clock.advance(KEEP_FINISHED.plusDays(1));
+
+    assertThat(queue.purgeFinished()).isEqualTo(n);
+
+    assertThat(rows("upload_job")).isEqualTo(1);
+    assertThat(queue.find(waiting.id())).isPresent();
+  }
+
+  @Test
   void purgeFinished_withKeepZero_keepsEverything() {
     JdbcUploadQueue keepAll = queue(new QueueConfig(50, 1L << 40, 2, LEASE, 3,
         Duration.ofSeconds(2), AGING, Duration.ZERO));
