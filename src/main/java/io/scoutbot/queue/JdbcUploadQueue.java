@@ -110,13 +110,10 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
           ps.setLong(1, n.ownerId());
           ps.executeUpdate();
         }
-        Job job = new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
-            JobState.PENDING, 0, 0, at, null, null, null, null, 0, 0, at, null, null);
-        String code = registrar.register(c, job);
+        String code = registrar.register(c, submitted(id, n, at, null));
         insert(c, id, n, code, now);
         c.commit();
-        return new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
-            JobState.PENDING, 0, 0, at, null, code, null, null, 0, 0, at, null, null);
+        return submitted(id, n, at, code);
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
@@ -369,6 +366,12 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         return new QueueUsage(rs.getLong(1), rs.getLong(2));
       }
     }
+  }
+
+  /** A job as its submission records it: pending, due at once, never tried. */
+  private static Job submitted(long id, NewJob n, Instant at, String code) {
+    return new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
+        JobState.PENDING, 0, 0, at, null, code, null, null, 0, 0, at, null, null);
   }
 
   private static void insert(Connection c, long id, NewJob n, String code, long now)

@@ -292,7 +292,9 @@ public final class JobRunner {
     // clear the flag so the pool hands out a connection, and set it again afterwards
     Thread.interrupted();
     try {
-      // stopping: one try each, no waiting out an outage (the job then stays leased)
+      // stopping: one try each, no waiting out an outage (the job then stays leased). Unlike the
+      // other outcomes the job goes first, so it is claimable at once; the catalog's "pending"
+      // after it only restores what a user sees
       if (!once(() -> queue.settle(job, new Settlement.Released()))) {
         return lost(job);
       }

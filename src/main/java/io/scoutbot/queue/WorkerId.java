@@ -37,11 +37,13 @@ public record WorkerId(String node, long pid, long startMillis, long pidNamespac
     this(node, pid, startMillis, 0);
   }
 
+  /** This process's start time, read once: claims compare it per expired lease. */
+  private static final long SELF_START =
+      ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+
   /** This process on {@code node}. */
   public static WorkerId current(String node) {
-    ProcessHandle self = ProcessHandle.current();
-    long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    return new WorkerId(node, self.pid(), start, SYSTEM.pidNamespace());
+    return new WorkerId(node, ProcessHandle.current().pid(), SELF_START, SYSTEM.pidNamespace());
   }
 
   /** Parses the text form; empty when it is not one. */

@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.util.zip.CRC32C;
 
 /**
- * CRC32C dressed as a {@link MessageDigest}, so the digest lanes that carry SHA-256 can carry it too.
- * Used where a cheap check of a part is enough because the whole is covered by SHA-256: the JDK's
+ * CRC32C dressed as a {@link MessageDigest}, so the hashing thread that feeds SHA-256 can feed it
+ * too. Used where a cheap check of a part is enough because the whole is covered by SHA-256: the JDK's
  * CRC32C runs on the CPU's CRC instructions at many GB/s, a tenth of SHA-256's cost or less. Not
  * thread-safe, like every {@code MessageDigest}.
  */

@@ -150,7 +150,7 @@ public final class OverlappedDigests implements AutoCloseable {
 
   private void checkOpen() {
     if (failure != null) {
-      throw new IllegalStateException("a digest lane failed", failure);
+      throw new IllegalStateException("the hashing thread failed", failure);
     }
     if (closed) {
       throw new IllegalStateException("digests already closed");
@@ -205,7 +205,7 @@ public final class OverlappedDigests implements AutoCloseable {
     } catch (InterruptedException e) {
       // close() interrupts; any other interrupt would leave the producer waiting for this thread
       // for ever, so it fails the transfer instead
-      fail(new IllegalStateException("a digest lane was interrupted", e));
+      fail(new IllegalStateException("the hashing thread was interrupted", e));
     } catch (RuntimeException | Error e) {
       fail(e);
     }

@@ -103,7 +103,7 @@ class OverlappedDigestsTest {
   }
 
   @org.junit.jupiter.api.Test
-  void aLaneInterruptedByAnyoneButClose_failsTheTransfer_insteadOfLeavingItWaiting()
+  void theHashingThreadInterruptedByAnyoneButClose_failsTheTransfer_insteadOfLeavingItWaiting()
       throws Exception {
     List<Thread> lanes = new java.util.concurrent.CopyOnWriteArrayList<>();
     java.util.concurrent.ThreadFactory recording = r -> {
@@ -122,7 +122,7 @@ class OverlappedDigestsTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
         long ticket = digests.submit(chunk, 0, chunk.length);
         digests.awaitConsumed(ticket);
-      }).isInstanceOf(IllegalStateException.class).hasMessageContaining("digest lane");
+      }).isInstanceOf(IllegalStateException.class).hasMessageContaining("hashing thread");
     }
   }
 }

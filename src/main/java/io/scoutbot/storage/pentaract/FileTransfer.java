@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The streaming resources one file's transfer uses for all its requests: up to two buffers reserved
- * from the memory budget (so reading, writing and hashing overlap), and the SHA-256 of the whole file
- * (lane 0) and, for segmented files, the CRC32C of the current segment (lane 1), both computed on
- * one thread beside the sender when the file spans more than one buffer. Memory held is the
- * buffers, never the file. Not thread-safe: owned by the one thread that runs the transfer.
+ * The streaming resources one file's transfer uses for all its requests: up to two buffers
+ * reserved from the memory budget (so reading, writing and hashing overlap), and the SHA-256 of the
+ * whole file (lane 0) and, for segmented files, the CRC32C of the current segment (lane 1), both
+ * computed on one thread beside the sender when the file spans more than one buffer. Memory held
+ * is the buffers, never the file. Not thread-safe: owned by the one thread that runs the transfer.
  */
 final class FileTransfer implements AutoCloseable {
 
@@ -53,7 +53,7 @@ final class FileTransfer implements AutoCloseable {
 
   /**
    * Reserves the buffers within {@code op} (waiting for the budget if need be; a short budget gives
-   * smaller buffers, not a failure) and starts the digest lanes.
+   * smaller buffers, not a failure) and starts the hashing thread.
    */
   static FileTransfer open(MemoryBudget.Operation op, long size, int chunkSize, boolean segmented,
       ThreadFactory lanes) throws InterruptedException {
