@@ -267,17 +267,9 @@ class ThrottleGateTest {
             Duration.ofSeconds(30), clock, recording);
     slow.start();
     try {
-      Thread caller = Thread.ofPlatform().start(() -> {
-        try {
-          gate.awaitCapacity("upload");
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
       // the sample is released only once the caller is seen waiting for it: a gate that decided
       // without the sample would already have passed (nothing known, nothing throttled)
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> caller.getState() == Thread.State.TIMED_WAITING || !caller.isAlive());
+      Thread caller = callerSeenWaiting(gate);
       assertThat(caller.isAlive()).as("the caller waits for the first sample").isTrue();
       release.countDown();
       caller.join(TimeUnit.SECONDS.toMillis(10));
@@ -314,15 +306,7 @@ class ThrottleGateTest {
     fed.start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> fed.attempts() == 1);
-      Thread caller = Thread.ofPlatform().start(() -> {
-        try {
-          gate.awaitCapacity("upload");
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> caller.getState() == Thread.State.TIMED_WAITING || !caller.isAlive());
+      Thread caller = callerSeenWaiting(gate);
       assertThat(caller.isAlive()).as("memory alone does not decide").isTrue();
       samples.add(FakeResourceProbe.sample(97, 30, 30));
       caller.join(TimeUnit.SECONDS.toMillis(10));
@@ -335,5 +319,19 @@ class ThrottleGateTest {
         .containsExactly(
             "Throttling upload due to high resource usage (CPU: 97.0%, Memory: 30.0%)",
             "Resource usage still high after 3s, proceeding with upload anyway");
+  }
+
+  /** Starts a thread entering {@code gate}; returns once it waits there (or has passed it). */
+  private static Thread callerSeenWaiting(ThrottleGate gate) {
+    Thread caller = Thread.ofPlatform().start(() -> {
+      try {
+        gate.awaitCapacity("upload");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> caller.getState() == Thread.State.TIMED_WAITING || !caller.isAlive());
+    return caller;
   }
 }
