@@ -29,7 +29,7 @@ import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.ResourceMonitor;
 import io.scoutbot.resource.ResourceProbe;
 import io.scoutbot.resource.ResourceSnapshot;
-import io.scoutbot.resource.Sleeper;
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.resource.ThrottleGate;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.ScoutFailure;

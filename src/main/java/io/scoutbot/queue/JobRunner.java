@@ -7,7 +7,7 @@ import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.db.DatabaseFailure;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
-import io.scoutbot.resource.Sleeper;
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
@@ -334,7 +334,7 @@ public final class JobRunner {
               + " tries again until the database answers", job.id(), job.name(), e.getMessage());
         }
         try {
-          sleeper.sleep(RECORD_BACKOFF.delay(tries, random).toNanos());
+          sleeper.sleep(RECORD_BACKOFF.delay(tries, random));
         } catch (InterruptedException stop) {
           Thread.currentThread().interrupt();
           throw new Unrecorded(e);

@@ -1,5 +1,6 @@
 package io.scoutbot.resource;
 
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,7 +112,7 @@ public final class ThrottleGate implements Gate {
   private boolean pausedUntilRelieved(long until, String operation) throws InterruptedException {
     long now = ticker.getAsLong();
     while (now - until < 0) {
-      sleeper.sleep(Math.min(pollNanos, until - now));
+      sleeper.sleep(Duration.ofNanos(Math.min(pollNanos, until - now)));
       if (!monitor.throttled()) {
         log.info("Resources back to normal, resuming {}", operation);
         return true;

@@ -8,7 +8,7 @@ import io.scoutbot.files.FileDesk;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
 import io.scoutbot.resource.MemoryBudget;
-import io.scoutbot.resource.Sleeper;
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.testing.ManualClock;
@@ -50,7 +50,7 @@ public final class QueueHarness implements AutoCloseable {
   final JobRunner runner;
   final WorkerId worker = new WorkerId(NODE, ProcessHandle.current().pid(), 0);
   /** How the runner waits out a database outage; by default it advances the clock and returns. */
-  volatile Sleeper sleeper = nanos -> clock.advance(Duration.ofNanos(nanos));
+  volatile Sleeper sleeper = d -> clock.advance(d);
   final int maxConcurrent;
 
   QueueHarness(Path dir, int maxConcurrent, int maxRunningPerUser) {
@@ -72,7 +72,7 @@ public final class QueueHarness implements AutoCloseable {
     runner =
         new JobRunner(queue, catalog, catalog, this.target, spool, policy, Gate.open(),
             WorkLimit.fixed(maxConcurrent), path -> gcRuns.incrementAndGet(), events, throughput,
-            clock, clock, nanos -> sleeper.sleep(nanos), () -> 0.0);
+            clock, clock, sleeper, () -> 0.0);
   }
 
   /** A worker pool over this harness; not started. */

@@ -95,7 +95,7 @@ public final class QueueOpsBench {
           new JobRunner(queue, catalog, catalog, new NoopStorage(), spool,
               RetryPolicy.withAttempts(3),
               Gate.open(), WorkLimit.fixed(1), GcPolicy.none(), JobListener.NONE,
-              new Throughput(1e7), clock, System::nanoTime, io.scoutbot.resource.Sleeper.system(),
+              new Throughput(1e7), clock, System::nanoTime, io.scoutbot.time.Sleeper.system(),
               Math::random);
       WorkerId worker = WorkerId.current("bench");
       Path file = Path.of("/bench/file.bin");

@@ -1,5 +1,6 @@
 package io.scoutbot.resource;
 
+import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

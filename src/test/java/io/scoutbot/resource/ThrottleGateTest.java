@@ -1,5 +1,6 @@
 package io.scoutbot.resource;
 
+import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -34,9 +35,9 @@ class ThrottleGateTest {
 
   /** A sleeper that advances the manual clock by what was asked and records it. */
   private final Sleeper recording =
-      nanos -> {
-        pauses.add(nanos);
-        clock.advance(Duration.ofNanos(nanos));
+      d -> {
+        pauses.add(d.toNanos());
+        clock.advance(d);
         afterPause.run();
       };
 

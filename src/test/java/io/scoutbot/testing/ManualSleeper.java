@@ -1,6 +1,6 @@
 package io.scoutbot.testing;
 
-import io.scoutbot.resource.Sleeper;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,8 @@ public final class ManualSleeper implements Sleeper {
   }
 
   @Override
-  public void sleep(long nanos) throws InterruptedException {
+  public void sleep(Duration duration) throws InterruptedException {
+    long nanos = duration.toNanos();
     if (nanos <= 0) {
       if (Thread.interrupted()) {
         throw new InterruptedException();

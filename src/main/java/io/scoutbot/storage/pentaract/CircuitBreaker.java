@@ -1,5 +1,6 @@
 package io.scoutbot.storage.pentaract;
 
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;

@@ -1,5 +1,6 @@
 package io.scoutbot.storage.pentaract;
 
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.config.PentaractConfig;
 import io.scoutbot.config.ResourceConfig;
 import io.scoutbot.config.Secret;

@@ -1,5 +1,6 @@
 package io.scoutbot.storage.pentaract;
 
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.config.Secret;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.retry.Backoff;

@@ -1,5 +1,6 @@
 package io.scoutbot.storage.pentaract;
 
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
