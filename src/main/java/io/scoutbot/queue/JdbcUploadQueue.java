@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.config.QueueConfig;
 import io.scoutbot.db.Columns;
 import io.scoutbot.db.Database;

@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.fetch.JobSource;
 import java.time.Instant;
 import java.util.Objects;
 

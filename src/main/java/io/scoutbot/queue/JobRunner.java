@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.catalog.DeletedFiles;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.FileStatus;

@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

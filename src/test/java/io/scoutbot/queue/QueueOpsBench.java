@@ -1,5 +1,6 @@
 package io.scoutbot.queue;
 
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.config.QueueConfig;

@@ -1,4 +1,4 @@
-package io.scoutbot.queue;
+package io.scoutbot.fetch;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ public sealed interface JobSource {
     }
   }
 
-  /** A file to download from a URL (no fetcher exists yet; such jobs fail with a clear reason). */
+  /** A file to download from a URL (HTTP(S), or a media page yt-dlp knows). */
   record Url(URI url) implements JobSource {
     public Url {
       Objects.requireNonNull(url, "url");
@@ -67,7 +67,7 @@ public sealed interface JobSource {
     }
   }
 
-  /** A file a user sent the bot, by its Telegram file id (no fetcher exists yet). */
+  /** A file a user sent the bot, by its Telegram file id. */
   record TelegramFile(String fileId) implements JobSource {
     public TelegramFile {
       Objects.requireNonNull(fileId, "fileId");
