@@ -14,11 +14,12 @@ public interface JobBoard {
   List<Job> list(JobQuery query);
 
   /**
-   * Cancels the owner's pending job.
+   * Cancels the owner's job: a pending one at once; for a running one, asks its worker to stop (it
+   * does so at its next heartbeat, within seconds, and settles it cancelled).
    *
-   * @return the cancelled job
-   * @throws io.scoutbot.retry.ScoutFailure when the job is unknown, another user's, running or
-   *     already finished; the message says which
+   * @return the job: cancelled, or still running with {@link Job#cancelRequested()} set
+   * @throws io.scoutbot.retry.ScoutFailure when the job is unknown, another user's, or already
+   *     finished; the message says which
    */
   Job cancel(long ownerId, long id);
 

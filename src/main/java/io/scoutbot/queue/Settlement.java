@@ -30,4 +30,11 @@ public sealed interface Settlement {
 
   /** Interrupted unfinished (shutdown): due again at once, and the attempt does not count. */
   record Released() implements Settlement {}
+
+  /** Its owner cancelled it while it ran; {@code reason} is recorded as its last error. */
+  record Cancelled(String reason) implements Settlement {
+    public Cancelled {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
 }

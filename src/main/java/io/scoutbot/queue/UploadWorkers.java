@@ -4,7 +4,7 @@ import io.scoutbot.db.Database;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
-import io.scoutbot.transfer.Progress;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +96,23 @@ public final class UploadWorkers implements AutoCloseable {
     }
   }
 
+  /**
+   * The queue's parts the pool works with. Immutable.
+   *
+   * @param spool swept for copies no live job owns
+   */
+  public record Ports(UploadQueue queue, QueueHousekeeping housekeeping, JobSpool spool,
+      JobRunner runner) {}
+
+  /**
+   * What the governor says about running more: the work limit caps concurrency, the memory budget
+   * and host pressure order the queue. Immutable.
+   *
+   * @param underPressure whether the host is under pressure now (read from the monitor's latest
+   *     sample, never sampled here)
+   */
+  public record Governor(WorkLimit workLimit, MemoryBudget budget, BooleanSupplier underPressure) {}
+
   private final Settings settings;
   private final UploadQueue queue;
   private final QueueHousekeeping housekeeping;
@@ -106,7 +122,7 @@ public final class UploadWorkers implements AutoCloseable {
   private final MemoryBudget budget;
   private final BooleanSupplier underPressure;
   private final InstantSource clock;
-  private final Function<Job, Progress> progressFor;
+  private final Sleeper sleeper;
   private final ClaimRequest base;
   private final LeaseKeeper leases;
 
@@ -127,30 +143,20 @@ public final class UploadWorkers implements AutoCloseable {
 
   /**
    * @param onlyIds run only these jobs (a CLI running its own submissions), or any when empty
-   * @param progressFor where each job's progress goes besides its heartbeat
+   * @param sleeper paces the heartbeat thread
    */
-  public UploadWorkers(
-      Settings settings,
-      UploadQueue queue,
-      QueueHousekeeping housekeeping,
-      JobSpool spool,
-      JobRunner runner,
-      WorkLimit workLimit,
-      MemoryBudget budget,
-      BooleanSupplier underPressure,
-      InstantSource clock,
-      Set<Long> onlyIds,
-      Function<Job, Progress> progressFor) {
+  public UploadWorkers(Settings settings, Ports ports, Governor governor, InstantSource clock,
+      Sleeper sleeper, Set<Long> onlyIds) {
     this.settings = settings;
-    this.queue = queue;
-    this.housekeeping = housekeeping;
-    this.spool = spool;
-    this.runner = runner;
-    this.workLimit = workLimit;
-    this.budget = budget;
-    this.underPressure = underPressure;
+    this.queue = ports.queue();
+    this.housekeeping = ports.housekeeping();
+    this.spool = ports.spool();
+    this.runner = ports.runner();
+    this.workLimit = governor.workLimit();
+    this.budget = governor.budget();
+    this.underPressure = governor.underPressure();
     this.clock = clock;
-    this.progressFor = progressFor;
+    this.sleeper = sleeper;
     this.base = ClaimRequest.any(settings.worker(), runner.destination()).withOnlyIds(onlyIds);
     this.leases = new LeaseKeeper(queue);
   }
@@ -296,7 +302,7 @@ public final class UploadWorkers implements AutoCloseable {
   }
 
   private void heartbeatStep() throws InterruptedException {
-    Thread.sleep(settings.heartbeat());
+    sleeper.sleep(settings.heartbeat());
     leases.beat();
   }
 
@@ -323,7 +329,7 @@ public final class UploadWorkers implements AutoCloseable {
   private void runClaimed(Job job) {
     JobRunner.Result result;
     try (LeaseKeeper.Held held = leases.hold(job, Thread.currentThread())) {
-      result = runner.run(job, held.progress(progressFor.apply(job)));
+      result = runner.run(job, held);
     }
     synchronized (this) {
       if (result == JobRunner.Result.UNAVAILABLE && !paused()) {

@@ -16,6 +16,15 @@ public interface Gate {
    */
   void awaitCapacity(String operation) throws InterruptedException;
 
+  /**
+   * Like {@link #awaitCapacity(String)}, and tells {@code onWait} why, once, if the caller has to
+   * wait (so a front end can show "waiting for resources: …"). Gates that never wait never call it.
+   */
+  default void awaitCapacity(String operation, java.util.function.Consumer<String> onWait)
+      throws InterruptedException {
+    awaitCapacity(operation);
+  }
+
   /** A gate that never waits: monitoring disabled, or tests that do not exercise throttling. */
   static Gate open() {
     return operation -> {};

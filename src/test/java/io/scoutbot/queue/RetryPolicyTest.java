@@ -1,9 +1,9 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scoutbot.db.DatabaseFailure;
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.storage.StorageException;
@@ -68,6 +68,6 @@ class RetryPolicyTest {
   private static Job job(int attempts, int failures) {
     return new Job(1, 1, new JobSource.LocalFile(Path.of("/tmp/x"), "n", false), "x", 1, "local",
         JobState.RUNNING, attempts, failures, NOW, null, "ABC123", "n/1/1", NOW, 0, 1, NOW, NOW,
-        null);
+        null, null, null, false);
   }
 }
