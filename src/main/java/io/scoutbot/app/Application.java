@@ -219,7 +219,7 @@ final class Application implements CliContext, AutoCloseable {
             RetryPolicy.withAttempts(1).outageBackoff()),
         new UploadWorkers.Ports(queue, queue, spool, runner),
         // host pressure orders the queue small-first; read from the latest sample, never sampled
-        new UploadWorkers.Governor(workLimit, budget, monitor::throttled),
+        new UploadWorkers.Governor(gate, workLimit, budget, monitor::throttled),
         clock, sleeper, ids);
   }
 
@@ -369,6 +369,12 @@ final class Application implements CliContext, AutoCloseable {
         throws InterruptedException {
       start.run();
       gate.awaitCapacity(operation, onWait);
+    }
+
+    @Override
+    public boolean wouldWait() {
+      start.run();
+      return gate.wouldWait();
     }
   }
 

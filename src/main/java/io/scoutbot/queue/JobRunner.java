@@ -174,6 +174,22 @@ public final class JobRunner {
     this.random = seams.random();
   }
 
+  /**
+   * Puts a job this worker claimed but will not run now straight back: due at once, its attempt
+   * undone, its catalog entry untouched (the worker pool waits at the governor's gate holding no
+   * job).
+   */
+  public void putBack(Job job) {
+    if (!once(() -> queue.settle(job, new Settlement.Released()))) {
+      lost(job);
+    }
+  }
+
+  /** Tells the job's listeners it waits for resources, and why. */
+  public void announceWaiting(Job job, String reason) {
+    listener.waiting(job, reason);
+  }
+
   /** The backend this runner stores to; it claims only jobs destined for it. */
   public String destination() {
     return target.name();
@@ -201,7 +217,7 @@ public final class JobRunner {
       if (tracker.cancelRequested()) {
         return cancelled(job);
       }
-      gate.awaitCapacity(OPERATION, reason -> listener.waiting(job, reason));
+      // the worker pool passed the governor's gate before it handed this job over
       try (WorkLimit.Slot slot = workLimit.acquire("upload job " + job.id())) {
         return attempt(job, tracker);
       }

@@ -1,6 +1,7 @@
 package io.scoutbot.queue;
 
 import io.scoutbot.db.Database;
+import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  *
  * {@code scoutbot-queue-dispatch} claims jobs while there is a free slot and hands each to an
- * {@code scoutbot-upload-N} thread; when nothing is due it waits until a job is submitted in this
+ * {@code scoutbot-upload-N} thread, after the governor's gate: under pressure it puts the job back
+ * and waits at the gate itself, holding no job; when nothing is due it waits until a job is submitted in this
  * process ({@link #wake()}), a slot frees up, or the poll interval passes (for jobs other processes
  * submit). There is no pause between jobs. {@code scoutbot-queue-heartbeat} renews the leases of
  * running jobs and, now and then, repairs after crashes: leases of dead processes of this node are
@@ -111,13 +113,15 @@ public final class UploadWorkers implements AutoCloseable {
    * @param underPressure whether the host is under pressure now (read from the monitor's latest
    *     sample, never sampled here)
    */
-  public record Governor(WorkLimit workLimit, MemoryBudget budget, BooleanSupplier underPressure) {}
+  public record Governor(Gate gate, WorkLimit workLimit, MemoryBudget budget,
+      BooleanSupplier underPressure) {}
 
   private final Settings settings;
   private final UploadQueue queue;
   private final QueueHousekeeping housekeeping;
   private final JobSpool spool;
   private final JobRunner runner;
+  private final Gate gate;
   private final WorkLimit workLimit;
   private final MemoryBudget budget;
   private final BooleanSupplier underPressure;
@@ -135,6 +139,8 @@ public final class UploadWorkers implements AutoCloseable {
   private int outageStreak;
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextSweep = Instant.MIN;
+  /** The dispatcher just waited at the gate: the next job it claims runs whatever the pressure. */
+  private boolean gatePassed;
 
   private volatile boolean stopped;
   private Thread dispatcher;
@@ -152,6 +158,7 @@ public final class UploadWorkers implements AutoCloseable {
     this.housekeeping = ports.housekeeping();
     this.spool = ports.spool();
     this.runner = ports.runner();
+    this.gate = governor.gate();
     this.workLimit = governor.workLimit();
     this.budget = governor.budget();
     this.underPressure = governor.underPressure();
@@ -259,12 +266,15 @@ public final class UploadWorkers implements AutoCloseable {
    *
    * @return the number of jobs run
    */
-  int runDue() {
+  int runDue() throws InterruptedException {
     int ran = 0;
     while (!paused()) {
       var job = queue.claim(request());
       if (job.isEmpty()) {
         return ran;
+      }
+      if (heldBackAtTheGate(job.get())) {
+        continue;
       }
       runClaimed(job.get());
       ran++;
@@ -288,6 +298,9 @@ public final class UploadWorkers implements AutoCloseable {
     } else if (inFlight.get() < capacity()) {
       var job = queue.claim(request());
       if (job.isPresent()) {
+        if (heldBackAtTheGate(job.get())) {
+          return;
+        }
         inFlight.incrementAndGet();
         try {
           uploads.execute(() -> runOnWorker(job.get()));
@@ -299,6 +312,25 @@ public final class UploadWorkers implements AutoCloseable {
       }
     }
     awaitChange(wait);
+  }
+
+  /**
+   * The governor's gate, passed before a job runs, holding no job: when the host is under pressure
+   * the claimed job goes straight back (its attempt undone) and this thread waits at the gate, so
+   * a process stopped or killed while waiting costs no job an attempt. After the wait the next job
+   * claimed runs whatever the pressure (the gate's maximum wait has passed, or pressure ended).
+   *
+   * @return whether {@code job} was put back
+   */
+  private boolean heldBackAtTheGate(Job job) throws InterruptedException {
+    if (gatePassed || !gate.wouldWait()) {
+      gatePassed = false;
+      return false;
+    }
+    runner.putBack(job);
+    gate.awaitCapacity(JobRunner.OPERATION, reason -> runner.announceWaiting(job, reason));
+    gatePassed = true;
+    return true;
   }
 
   private void heartbeatStep() throws InterruptedException {

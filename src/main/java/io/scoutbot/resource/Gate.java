@@ -25,6 +25,15 @@ public interface Gate {
     awaitCapacity(operation);
   }
 
+  /**
+   * Whether a call to {@link #awaitCapacity} now would wait: the host is under pressure. Lets a
+   * caller avoid holding anything (a claimed job) while it waits. Never waits itself for long (at
+   * most for the governor's first sample).
+   */
+  default boolean wouldWait() {
+    return false;
+  }
+
   /** A gate that never waits: monitoring disabled, or tests that do not exercise throttling. */
   static Gate open() {
     return operation -> {};

@@ -73,13 +73,19 @@ public final class ThrottleGate implements Gate {
   }
 
   @Override
+  public boolean wouldWait() {
+    try {
+      awaitFirstCpuFigure();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return monitor.throttled();
+  }
+
+  @Override
   public void awaitCapacity(String operation, Consumer<String> onWait)
       throws InterruptedException {
-    if (monitor.running() && monitor.attempts() < 2 && !cpuKnown()) {
-      // CPU is a rate, so the first sample has none: deciding on it would let work onto a host
-      // whose CPU is saturated; the second sample follows within half a second
-      monitor.awaitAttempts(2, Duration.ofNanos(firstSampleNanos));
-    }
+    awaitFirstCpuFigure();
     if (!monitor.throttled()) {
       return;
     }
@@ -112,6 +118,14 @@ public final class ThrottleGate implements Gate {
     return "the host is busy: " + (hot.isEmpty() ? "still recovering from high usage"
         : String.join(", ", hot)) + "; it goes on when usage falls, within "
         + Duration.ofNanos(maxWaitNanos).toSeconds() + " s at most";
+  }
+
+  private void awaitFirstCpuFigure() throws InterruptedException {
+    if (monitor.running() && monitor.attempts() < 2 && !cpuKnown()) {
+      // CPU is a rate, so the first sample has none: deciding on it would let work onto a host
+      // whose CPU is saturated; the second sample follows within half a second
+      monitor.awaitAttempts(2, Duration.ofNanos(firstSampleNanos));
+    }
   }
 
   private boolean cpuKnown() {

@@ -52,6 +52,8 @@ public final class QueueHarness implements AutoCloseable {
   final Throughput throughput = new Throughput(1_000_000);
   final AtomicInteger gcRuns = new AtomicInteger();
   final AtomicBoolean underPressure = new AtomicBoolean();
+  /** The governor's gate the workers pass before running a job; open unless a test says. */
+  volatile Gate gate = Gate.open();
   final MemoryBudget budget = new MemoryBudget(64 << 20, 16 << 20);
   final RetryPolicy policy = RetryPolicy.withAttempts(3);
   final JobDirs jobDirs;
@@ -114,7 +116,8 @@ public final class QueueHarness implements AutoCloseable {
         new UploadWorkers.Settings(worker, maxConcurrent, Duration.ofMillis(200), LEASE,
             Duration.ofSeconds(10), 1 << 20, policy.outageBackoff()),
         new UploadWorkers.Ports(queue, queue, spool, r),
-        new UploadWorkers.Governor(WorkLimit.fixed(maxConcurrent), budget, underPressure::get),
+        new UploadWorkers.Governor(gate, WorkLimit.fixed(maxConcurrent), budget,
+            underPressure::get),
         clock, Sleeper.system(), onlyIds);
   }
 
@@ -141,6 +144,9 @@ public final class QueueHarness implements AutoCloseable {
   public int runDue(Set<Long> ids) {
     try (UploadWorkers pool = workers(ids)) {
       return pool.runDue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while running due jobs", e);
     }
   }
 

@@ -340,7 +340,8 @@ class UploadWorkersTest {
         new UploadWorkers.Settings(h.worker, 1, Duration.ofMillis(100), QueueHarness.LEASE,
             Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
         new UploadWorkers.Ports(buggy, h.queue, h.spool, runner),
-        new UploadWorkers.Governor(io.scoutbot.resource.WorkLimit.fixed(1), h.budget,
+        new UploadWorkers.Governor(io.scoutbot.resource.Gate.open(),
+            io.scoutbot.resource.WorkLimit.fixed(1), h.budget,
             () -> false),
         h.clock, io.scoutbot.time.Sleeper.system(), Set.of());
     pool.start();
@@ -361,7 +362,8 @@ class UploadWorkersTest {
         new UploadWorkers.Settings(h.worker, 3, Duration.ofHours(1), QueueHarness.LEASE,
             Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
         new UploadWorkers.Ports(h.queue, h.queue, h.spool, h.runner),
-        new UploadWorkers.Governor(io.scoutbot.resource.WorkLimit.fixed(3), h.budget,
+        new UploadWorkers.Governor(io.scoutbot.resource.Gate.open(),
+            io.scoutbot.resource.WorkLimit.fixed(3), h.budget,
             () -> false),
         h.clock, io.scoutbot.time.Sleeper.system(), Set.of());
   }
@@ -373,5 +375,80 @@ class UploadWorkersTest {
       Thread.currentThread().interrupt();
       throw new StorageException("upload cancelled", Disposition.RETRY, e);
     }
+  }
+
+  /** A gate that says the host is under pressure and holds its waiters until released. */
+  private static final class ClosedGate implements io.scoutbot.resource.Gate {
+    final CountDownLatch open = new CountDownLatch(1);
+    final CountDownLatch waiting = new CountDownLatch(1);
+    volatile boolean pressure = true;
+
+    @Override
+    public boolean wouldWait() {
+      return pressure;
+    }
+
+    @Override
+    public void awaitCapacity(String operation) throws InterruptedException {
+      awaitCapacity(operation, reason -> {});
+    }
+
+    @Override
+    public void awaitCapacity(String operation, java.util.function.Consumer<String> onWait)
+        throws InterruptedException {
+      if (!pressure) {
+        return;
+      }
+      onWait.accept("the host is busy: CPU 97.0% (limit 80.0%)");
+      waiting.countDown();
+      open.await();
+    }
+  }
+
+  @Test
+  void underPressure_theJobWaitsInTheQueue_notClaimed_soAStopCostsItNoAttempt() throws Exception {
+    ClosedGate gate = new ClosedGate();
+    h.gate = gate;
+    java.util.List<String> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    h.events.subscribe(new JobListener() {
+      @Override
+      public void waiting(Job job, String reason) {
+        waits.add(job.id() + ": " + reason);
+      }
+    });
+    Job job = h.submit(1, "a.bin", 10, true);
+    pool = h.workers(Set.of());
+    pool.start();
+
+    assertThat(gate.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    Job meanwhile = h.queue.find(job.id()).orElseThrow();
+    assertThat(meanwhile.state()).isEqualTo(JobState.PENDING);
+    assertThat(meanwhile.attempts()).isZero();
+    assertThat(meanwhile.leaseOwner()).as("no lease is held while waiting").isNull();
+    assertThat(waits).containsExactly(job.id() + ": the host is busy: CPU 97.0% (limit 80.0%)");
+
+    pool.close(); // a stop (or a kill: no lease is left to expire) during the wait
+
+    Job after = h.queue.find(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.PENDING);
+    assertThat(after.attempts()).isZero();
+    assertThat(after.failures()).isZero();
+    assertThat(h.storage.attempts).hasValue(0);
+  }
+
+  @Test
+  void afterWaitingAtTheGate_theNextJobRuns_evenIfThePressureLasts() throws Exception {
+    ClosedGate gate = new ClosedGate();
+    h.gate = gate;
+    Job job = h.submit(1, "a.bin", 10, true);
+    pool = h.workers(Set.of());
+    pool.start();
+    assertThat(gate.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+    gate.open.countDown(); // the gate's maximum wait ran out; the host is still busy
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
+    assertThat(h.queue.find(job.id()).orElseThrow().attempts()).isEqualTo(1);
   }
 }
