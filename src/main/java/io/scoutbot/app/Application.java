@@ -137,7 +137,7 @@ final class Application implements CliContext, AutoCloseable {
             () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
 
     files = new FileDesk(
-        new FileDesk.Parts(catalog, catalog, catalog, queue, queue, queue.limits(), spool,
+        new FileDesk.Parts(catalog, catalog, catalog, queue, queue, queue, queue.limits(), spool,
             storage, gate, workLimit, events, this::workersFor, throughput,
             config.pentaract().maxConcurrentUploads(), config.nodeId(), WATCH_INTERVAL,
             new StatusParts(
@@ -217,7 +217,8 @@ final class Application implements CliContext, AutoCloseable {
             config.pentaract().maxConcurrentUploads(), config.queue().pollInterval(), lease,
             housekeeping, config.resource().streamingChunkSize(),
             RetryPolicy.withAttempts(1).outageBackoff()),
-        new UploadWorkers.Ports(queue, queue, spool, runner),
+        new UploadWorkers.Ports(queue, queue, spool, runner,
+            () -> !(storage instanceof HealthCheck h) || h.check().up()),
         // host pressure orders the queue small-first; read from the latest sample, never sampled
         new UploadWorkers.Governor(gate, workLimit, budget, monitor::throttled),
         clock, sleeper, ids);

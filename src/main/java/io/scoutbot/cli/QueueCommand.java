@@ -39,9 +39,22 @@ final class QueueCommand extends ScoutCommand {
       description = "Cancel your job JOB: a pending one at once, a running one within seconds.")
   Long cancel;
 
+  @Option(names = "--retry", paramLabel = "JOB",
+      description = "Run your failed or blocked job JOB again (its file must still be there).")
+  Long retry;
+
   @Override
   int run(CliContext ctx, Output out) {
     Instant now = ctx.clock().instant();
+    if (retry != null) {
+      JobView job = ctx.files().retry(options.user, retry);
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("retried", job(job, now));
+      out.document(doc);
+      out.text("Job " + job.id() + " (" + job.name() + ") is queued again; a running 'scoutbot"
+          + " serve' runs it");
+      return OK;
+    }
     if (cancel != null) {
       JobView job = ctx.files().cancel(options.user, cancel);
       Map<String, Object> doc = new LinkedHashMap<>();

@@ -54,8 +54,8 @@ final class Estimates {
     List<Job> pending = new ArrayList<>();
     Map<Long, Integer> position = new HashMap<>();
     for (Job j : unfinished) {
-      if (!j.destination().equals(destination)) {
-        continue;
+      if (!j.destination().equals(destination) || j.state() == JobState.BLOCKED) {
+        continue; // a blocked job waits for an operator; no estimate holds for it
       }
       (j.state() == JobState.RUNNING ? running : pending).add(j);
       position.put(j.id(), position.size() + 1);

@@ -8,6 +8,7 @@ import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.fetch.JobSource;
 import io.scoutbot.queue.Job;
+import io.scoutbot.queue.JobActions;
 import io.scoutbot.queue.JobBoard;
 import io.scoutbot.queue.JobEvents;
 import io.scoutbot.queue.JobQuery;
@@ -103,6 +104,7 @@ public final class FileDesk implements AutoCloseable {
       DeletedFiles deleted,
       UploadQueue queue,
       JobBoard board,
+      JobActions actions,
       QueueLimits limits,
       JobSpool spool,
       StorageTarget target,
@@ -122,6 +124,7 @@ public final class FileDesk implements AutoCloseable {
       Objects.requireNonNull(deleted, "deleted");
       Objects.requireNonNull(queue, "queue");
       Objects.requireNonNull(board, "board");
+      Objects.requireNonNull(actions, "actions");
       Objects.requireNonNull(limits, "limits");
       Objects.requireNonNull(spool, "spool");
       Objects.requireNonNull(target, "target");
@@ -242,6 +245,9 @@ public final class FileDesk implements AutoCloseable {
       FileView f = p.catalog().find(ownerId, j.code()).map(Views::file).orElse(null);
       boolean stored = j.state() == JobView.State.COMPLETED && f != null && f.stored();
       out.add(new UploadOutcome(queued.get(id), j, f, stored ? null
+          : j.state() == JobView.State.BLOCKED ? "blocked: " + j.lastError() + "; the job stays"
+              + " queued with its file, and a running serve tries it again once this is fixed"
+              + " (or scoutbot queue --retry " + j.id() + ")"
           : j.lastError() == null ? "upload " + j.state().label() : j.lastError()));
     }
     return out;
@@ -258,7 +264,7 @@ public final class FileDesk implements AutoCloseable {
     Consumer<JobEvent> mine = e -> {
       if (ids.contains(e.jobId())) {
         listener.accept(e);
-        if (e.last()) {
+        if (e.last() || e instanceof JobEvent.Blocked) {
           lock.lock();
           try {
             changed.signalAll();
@@ -276,7 +282,8 @@ public final class FileDesk implements AutoCloseable {
       while (true) {
         for (long id : ids) {
           if (!ended.containsKey(id)) {
-            p.board().find(id).filter(j -> j.state().finished())
+            // a blocked job waits for an operator, not for this caller: stop waiting for it
+            p.board().find(id).filter(j -> j.state().finished() || j.state() == JobState.BLOCKED)
                 .ifPresent(j -> ended.put(id, Views.job(j, null)));
           }
         }
@@ -385,7 +392,7 @@ public final class FileDesk implements AutoCloseable {
    * @throws ScoutFailure when the owner has no such job, or it has already ended
    */
   public JobView cancel(long ownerId, long jobId) {
-    Job job = p.board().cancel(ownerId, jobId);
+    Job job = p.actions().cancel(ownerId, jobId);
     if (job.state() == JobState.CANCELLED) {
       if (job.code() != null) {
         p.states().transition(job.code(), FileStatus.FAILED, null, "cancelled by its owner");
@@ -396,6 +403,32 @@ public final class FileDesk implements AutoCloseable {
     } else {
       log.info("Job {} ({}) is running; asked its worker to stop", job.id(), job.name());
     }
+    return Views.job(job, null);
+  }
+
+  /**
+   * Runs the owner's failed or blocked job again: back in the queue now, its failed attempts
+   * forgotten, its file's entry pending again.
+   *
+   * @throws ScoutFailure when the owner has no such job, it is not failed or blocked, or its source
+   *     is gone (a local file deleted, a temp copy removed because the file itself was refused)
+   */
+  public JobView retry(long ownerId, long jobId) {
+    Job before = p.board().find(jobId).filter(j -> j.ownerId() == ownerId)
+        .orElseThrow(() -> new ScoutFailure("no job " + jobId, Disposition.PERMANENT));
+    if (before.source() instanceof JobSource.LocalFile f && !Files.isReadable(f.path())) {
+      throw new ScoutFailure("job " + jobId + " cannot be retried: its file " + (f.owned()
+          ? "copy was removed" : f.path() + " is gone") + "; upload the file again",
+          Disposition.PERMANENT);
+    }
+    if (p.catalog().find(ownerId, before.code()).isEmpty()) {
+      throw new ScoutFailure("job " + jobId + " cannot be retried: its file " + before.code()
+          + " was deleted", Disposition.PERMANENT);
+    }
+    Job job = p.actions().retry(ownerId, jobId);
+    p.states().transition(job.code(), FileStatus.PENDING, null, null);
+    p.events().enqueued(job);
+    log.info("Job {} ({}) goes back to the queue at its owner's request", job.id(), job.name());
     return Views.job(job, null);
   }
 
@@ -534,8 +567,8 @@ public final class FileDesk implements AutoCloseable {
       ScoutFailure failed = removeObject(f);
       if (failed == null) {
         removed++;
-      } else if (failed.disposition().retryable()) {
-        break; // not once per file against a backend that is down
+      } else if (failed.disposition().kind() != Disposition.Kind.PERMANENT) {
+        break; // not once per file against a backend that is down or misconfigured
       }
     }
     if (removed > 0) {

@@ -72,9 +72,20 @@ public sealed interface JobEvent {
    * Given up for good.
    *
    * @param reason why, for its owner
+   * @param copyKept whether its temp copy stays, so that {@code queue --retry} can run it again
+   *     (the failure was not the file's own); otherwise nothing of it is left
    */
-  record Failed(JobView job, String reason) implements JobEvent {}
+  record Failed(JobView job, String reason, boolean copyKept) implements JobEvent {}
 
   /** Withdrawn by its owner. */
   record Cancelled(JobView job) implements JobEvent {}
+
+  /**
+   * Waits for the configuration to be fixed (the storage does not exist, has no workers, refuses
+   * the credentials); its file is kept, and it goes again when {@code serve} starts or the storage
+   * answers again.
+   *
+   * @param reason what to fix
+   */
+  record Blocked(JobView job, String reason) implements JobEvent {}
 }

@@ -171,9 +171,18 @@ final class JobFeed implements JobListener, AutoCloseable {
   }
 
   @Override
-  public void failed(Job job, String reason) {
+  public void failed(Job job, String reason, boolean copyKept) {
     ended(job.id());
-    publish(new JobEvent.Failed(Views.job(job, null).with(JobView.State.FAILED, reason), reason));
+    publish(new JobEvent.Failed(Views.job(job, null).with(JobView.State.FAILED, reason), reason,
+        copyKept));
+  }
+
+  @Override
+  public void blocked(Job job, String reason) {
+    moving.remove(job.id());
+    rates.remove(job.id());
+    remember(job, JobState.BLOCKED, 0, reason);
+    publish(new JobEvent.Blocked(Views.job(job, null).with(JobView.State.BLOCKED, reason), reason));
   }
 
   @Override
@@ -258,7 +267,9 @@ final class JobFeed implements JobListener, AutoCloseable {
         || !Objects.equals(s.lastError(), j.lastError())) {
       seen.put(j.id(), new Seen(j.state(), j.attempts(), j.lastError(), j.phase(),
           j.progressBytes(), now));
-      if (j.state() == JobState.PENDING) {
+      if (j.state() == JobState.BLOCKED) {
+        publish(new JobEvent.Blocked(Views.job(j, null), j.lastError()));
+      } else if (j.state() == JobState.PENDING) {
         if (j.lastError() != null && j.attempts() > 0) {
           publish(new JobEvent.Retrying(Views.job(j, null), j.nextAttemptAt(), j.lastError()));
         } else {
@@ -301,10 +312,16 @@ final class JobFeed implements JobListener, AutoCloseable {
     switch (j.state()) {
       case COMPLETED -> publish(new JobEvent.Completed(view,
           catalog.find(j.ownerId(), j.code()).map(Views::file).orElse(null)));
-      case FAILED -> publish(new JobEvent.Failed(view, j.lastError()));
+      case FAILED -> publish(new JobEvent.Failed(view, j.lastError(), copyKept(j)));
       case CANCELLED -> publish(new JobEvent.Cancelled(view));
       default -> {}
     }
+  }
+
+  /** Whether a failed job's temp copy is still there for a retry. */
+  private static boolean copyKept(Job j) {
+    return j.source() instanceof io.scoutbot.fetch.JobSource.LocalFile f && f.owned()
+        && java.nio.file.Files.exists(f.path());
   }
 
   /** The one owner every subscription wants, or empty when they want different or all owners. */

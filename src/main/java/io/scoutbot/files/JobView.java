@@ -47,10 +47,14 @@ public record JobView(
     Instant startedAt,
     Instant finishedAt) {
 
-  /** Where a job is in its life: {@code pending → running → completed | failed | cancelled}. */
+  /**
+   * Where a job is in its life: {@code pending → running → completed | failed | cancelled}; a job
+   * the configuration stops is {@code blocked} until it is fixed.
+   */
   public enum State {
     PENDING,
     RUNNING,
+    BLOCKED,
     COMPLETED,
     FAILED,
     CANCELLED;

@@ -160,6 +160,7 @@ public record StatusReport(
   public record Queue(
       long pending,
       long running,
+      long blocked,
       long completed,
       long failed,
       long cancelled,
@@ -174,6 +175,7 @@ public record StatusReport(
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("pending", pending);
       m.put("running", running);
+      m.put("blocked", blocked);
       m.put("completed", completed);
       m.put("failed", failed);
       m.put("cancelled", cancelled);

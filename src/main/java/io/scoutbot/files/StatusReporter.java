@@ -53,7 +53,8 @@ final class StatusReporter {
         QueueCounts c = board.counts();
         Estimates.Plan plan = estimates.plan();
         Optional<StatusParts.Workers> w = parts.workers().get();
-        queue = new StatusReport.Queue(c.pending(), c.running(), c.completed(), c.failed(),
+        queue = new StatusReport.Queue(c.pending(), c.running(), c.blocked(), c.completed(),
+            c.failed(),
             c.cancelled(), c.oldestPending(), parts.maxConcurrentUploads(),
             Math.round(estimates.bytesPerSecond()), w.map(StatusParts.Workers::inFlight).orElse(null),
             w.map(StatusParts.Workers::pausedUntil).filter(now::isBefore).orElse(null),

@@ -45,6 +45,7 @@ final class Views {
     return switch (s) {
       case PENDING -> JobView.State.PENDING;
       case RUNNING -> JobView.State.RUNNING;
+      case BLOCKED -> JobView.State.BLOCKED;
       case COMPLETED -> JobView.State.COMPLETED;
       case FAILED -> JobView.State.FAILED;
       case CANCELLED -> JobView.State.CANCELLED;

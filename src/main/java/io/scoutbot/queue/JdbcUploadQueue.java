@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * job with its code. Either all of it is recorded or none: a submission the user was told failed
  * never runs, and a job never exists without the code its user knows it by.
  */
-public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousekeeping {
+public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
+    QueueHousekeeping {
 
   private static final Logger log = LoggerFactory.getLogger(JdbcUploadQueue.class);
 
@@ -202,6 +203,10 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
               update("UPDATE upload_job SET state = 'failed', finished_at = ?, last_error = ?,"
                       + " lease_until = NULL, phase = NULL" + fence,
                   now, failed.error(), claimed.id(), claimed.version());
+          case Settlement.Blocked blocked ->
+              update("UPDATE upload_job SET state = 'blocked', last_error = ?, lease_owner = NULL,"
+                      + " lease_until = NULL, phase = NULL" + fence,
+                  blocked.reason(), claimed.id(), claimed.version());
           case Settlement.Released released ->
               update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?,"
                       + " attempts = attempts - 1, lease_owner = NULL, lease_until = NULL,"
@@ -243,7 +248,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     long now = clock.millis();
     int n = update("UPDATE upload_job SET state = 'cancelled', finished_at = ?,"
             + " last_error = 'cancelled by its owner' WHERE id = ? AND owner_id = ?"
-            + " AND state = 'pending'", now, id, ownerId);
+            + " AND state IN ('pending', 'blocked')", now, id, ownerId);
     if (n == 0) {
       // running: its worker sees the request at its next heartbeat and stops
       n = update("UPDATE upload_job SET cancel_requested = 1 WHERE id = ? AND owner_id = ?"
@@ -258,6 +263,23 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     }
     throw new ScoutFailure("job " + id + " is already " + job.get().state().dbValue(),
         Disposition.PERMANENT);
+  }
+
+  @Override
+  public Job retry(long ownerId, long id) {
+    int n = update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?, failures = 0,"
+            + " finished_at = NULL, lease_owner = NULL, lease_until = NULL, cancel_requested = 0"
+            + " WHERE id = ? AND owner_id = ? AND state IN ('failed', 'blocked')",
+        clock.millis(), id, ownerId);
+    Optional<Job> job = find(id).filter(j -> j.ownerId() == ownerId);
+    if (n == 1) {
+      return job.orElseThrow();
+    }
+    if (job.isEmpty()) {
+      throw new ScoutFailure("no job " + id, Disposition.PERMANENT);
+    }
+    throw new ScoutFailure("job " + id + " is " + job.get().state().dbValue() + "; only a failed"
+        + " or blocked job can be retried", Disposition.PERMANENT);
   }
 
   @Override
@@ -288,7 +310,9 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     } catch (SQLException e) {
       throw failure("cannot count jobs", e);
     }
-    return new QueueCounts(n[0], n[1], n[2], n[3], n[4], oldest);
+    return new QueueCounts(n[JobState.PENDING.ordinal()], n[JobState.RUNNING.ordinal()],
+        n[JobState.BLOCKED.ordinal()], n[JobState.COMPLETED.ordinal()],
+        n[JobState.FAILED.ordinal()], n[JobState.CANCELLED.ordinal()], oldest);
   }
 
   // ---------------------------------------------------------------- QueueHousekeeping
@@ -328,12 +352,27 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     Set<Path> out = new LinkedHashSet<>();
     for (Job j :
         query("SELECT " + COLUMNS + " FROM upload_job WHERE source_kind = 'local_file'"
-            + " AND source_owned = 1 AND state IN ('pending', 'running')")) {
+            + " AND source_owned = 1 AND state IN ('pending', 'running', 'blocked', 'failed')")) {
       if (j.source() instanceof JobSource.LocalFile f) {
         out.add(f.path());
       }
     }
     return out;
+  }
+
+  @Override
+  public int unblock() {
+    int n = update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?"
+        + " WHERE state = 'blocked'", clock.millis());
+    if (n > 0) {
+      log.info("{} job(s) blocked by the configuration go back to the queue and are tried again", n);
+    }
+    return n;
+  }
+
+  @Override
+  public int blocked() {
+    return longs("SELECT COUNT(*) FROM upload_job WHERE state = 'blocked'").getFirst().intValue();
   }
 
   @Override
@@ -376,7 +415,8 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   private static QueueUsage usage(Connection c, long ownerId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN size > 0 THEN size ELSE 0 END),"
-            + " 0) FROM upload_job WHERE owner_id = ? AND state IN ('pending', 'running')")) {
+            + " 0) FROM upload_job WHERE owner_id = ? AND state IN ('pending', 'running', 'blocked')"
+            + "")) {
       ps.setLong(1, ownerId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

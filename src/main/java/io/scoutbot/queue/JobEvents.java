@@ -65,8 +65,13 @@ public final class JobEvents implements JobListener {
   }
 
   @Override
-  public void failed(Job job, String reason) {
-    each(l -> l.failed(job, reason));
+  public void failed(Job job, String reason, boolean copyKept) {
+    each(l -> l.failed(job, reason, copyKept));
+  }
+
+  @Override
+  public void blocked(Job job, String reason) {
+    each(l -> l.blocked(job, reason));
   }
 
   @Override

@@ -39,8 +39,16 @@ public interface JobListener {
   /** The file is stored; {@code file} is its completed catalog entry, code included. */
   default void completed(Job job, StoredFile file) {}
 
-  /** The job gave up for good; {@code reason} is written for the user. */
-  default void failed(Job job, String reason) {}
+  /**
+   * The job gave up for good; {@code reason} is written for the user.
+   *
+   * @param copyKept whether its temp copy stays for a later retry (the failure was not the file's
+   *     own)
+   */
+  default void failed(Job job, String reason, boolean copyKept) {}
+
+  /** The job waits for the configuration to be fixed; {@code reason} says what to fix. */
+  default void blocked(Job job, String reason) {}
 
   /** The attempt failed transiently; the job runs again at {@code nextAttempt}. */
   default void retrying(Job job, Instant nextAttempt, String reason) {}

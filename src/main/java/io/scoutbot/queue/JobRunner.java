@@ -75,6 +75,8 @@ public final class JobRunner {
     RELEASED,
     /** Its owner cancelled it. */
     CANCELLED,
+    /** Waits for the configuration to be fixed (the storage is missing, refuses us, ...). */
+    BLOCKED,
     /** The lease was lost to another worker; this run's outcome was discarded. */
     LOST,
     /**
@@ -238,9 +240,9 @@ public final class JobRunner {
       // the claim counts a taken-over lease as a failure: this job's earlier attempts ended with
       // their worker gone (crashed, or killed - e.g. out of memory); running it again could only
       // take the service down again
-      throw new ScoutFailure("gave up after " + job.failures() + " failed attempts, the last ones"
-          + " ending with the worker gone (the process crashed or was killed while uploading it)",
-          Disposition.PERMANENT);
+      throw new CrashLoop("gave up after " + job.failures() + " failed attempt"
+          + (job.failures() == 1 ? "" : "s") + ", the last ending with the worker gone (the"
+          + " process crashed or was killed while uploading it)");
     }
     Optional<StoredFile> entry = catalog.find(job.ownerId(), job.code());
     if (entry.isEmpty()) {
@@ -385,13 +387,17 @@ public final class JobRunner {
 
   private Result failed(Job job, RuntimeException e) {
     Settlement s = policy.decide(job, e, clock.instant(), random);
+    if (e instanceof CrashLoop && s instanceof Settlement.Failed f) {
+      s = new Settlement.Failed(f.error(), true); // the host's fault, maybe: keep the copy
+    }
+    Settlement settlement = s;
     // check the lease before touching the catalog, so a worker that lost the job does not
     // overwrite what its successor records; then the catalog, then the job row (see the class)
     if (recorded(job, () -> queue.renew(job, Heartbeat.start(job))) == Lease.LOST) {
       return lost(job);
     }
     boolean entryExists = recorded(job, () -> catalogEntryExists(job));
-    if (s instanceof Settlement.Retry retry) {
+    if (settlement instanceof Settlement.Retry retry) {
       if (entryExists) {
         recorded(job, () -> states.transition(job.code(), FileStatus.PENDING, null,
             "retrying at " + retry.at() + ": " + retry.error()));
@@ -411,19 +417,37 @@ public final class JobRunner {
       listener.retrying(job, retry.at(), retry.error());
       return outage ? Result.UNAVAILABLE : Result.RETRYING;
     }
-    Settlement.Failed failed = (Settlement.Failed) s;
+    if (settlement instanceof Settlement.Blocked blocked) {
+      if (entryExists) {
+        recorded(job, () -> states.transition(job.code(), FileStatus.PENDING, null,
+            "blocked: " + blocked.reason()));
+      }
+      if (!recorded(job, () -> queue.settle(job, blocked))) {
+        return lost(job);
+      }
+      log.warn("Job {} ({}) is blocked by the configuration: {}; it keeps its file and waits -"
+          + " serve tries it again at its next start, or when the storage answers again",
+          job.id(), job.name(), blocked.reason());
+      listener.blocked(job, blocked.reason());
+      return Result.BLOCKED;
+    }
+    Settlement.Failed failed = (Settlement.Failed) settlement;
     if (entryExists) {
       recorded(job, () -> states.transition(job.code(), FileStatus.FAILED, null, failed.error()));
     }
     if (!recorded(job, () -> queue.settle(job, failed))) {
       return lost(job);
     }
-    spool.release(job);
+    if (!failed.keepSource()) {
+      spool.release(job);
+    }
     jobDirs.release(job.id());
     log.warn("Upload failed: job {} ({}): {}; nothing was stored{}", job.id(), job.name(),
-        failed.error(), ownedFile(job) || !(job.source() instanceof JobSource.LocalFile)
-            ? " and its temp files were removed" : "");
-    listener.failed(job, failed.error());
+        failed.error(), ownedFile(job)
+            ? failed.keepSource() ? "; its temp copy is kept for a retry (scoutbot queue --retry "
+                + job.id() + ")" : " and its temp copy was removed"
+            : "");
+    listener.failed(job, failed.error(), failed.keepSource() && ownedFile(job));
     return Result.FAILED;
   }
 
@@ -444,10 +468,12 @@ public final class JobRunner {
         states.transition(job.code(), failed ? FileStatus.FAILED : FileStatus.PENDING, null,
             failed ? ((Settlement.Failed) s).error() : null);
       }
-      if (failed) {
-        spool.release(job);
+      if (s instanceof Settlement.Failed f) {
+        if (!f.keepSource()) {
+          spool.release(job);
+        }
         jobDirs.release(job.id());
-        listener.failed(job, ((Settlement.Failed) s).error());
+        listener.failed(job, f.error(), f.keepSource() && ownedFile(job));
       }
     } catch (RuntimeException e) {
       error.addSuppressed(e);
@@ -526,6 +552,16 @@ public final class JobRunner {
       return catalog.find(job.ownerId(), job.code()).orElse(before);
     } catch (DatabaseFailure e) {
       return before;
+    }
+  }
+
+  /**
+   * A job whose earlier attempts ended with their worker gone: it may kill the service again, so
+   * it ends, keeping its temp copy (a host short of memory is as likely a cause as the file).
+   */
+  private static final class CrashLoop extends ScoutFailure {
+    CrashLoop(String message) {
+      super(message, Disposition.PERMANENT);
     }
   }
 

@@ -102,9 +102,14 @@ public final class UploadWorkers implements AutoCloseable {
    * The queue's parts the pool works with. Immutable.
    *
    * @param spool swept for copies no live job owns
+   * @param storageHealthy whether the storage answers now (a health check: may make a request);
+   *     asked at most once a minute, and only while jobs are blocked by the configuration
    */
   public record Ports(UploadQueue queue, QueueHousekeeping housekeeping, JobSpool spool,
-      JobRunner runner) {}
+      JobRunner runner, BooleanSupplier storageHealthy) {}
+
+  /** How often blocked jobs are checked against the storage's health. */
+  static final Duration BLOCKED_RECHECK = Duration.ofMinutes(1);
 
   /**
    * What the governor says about running more: the work limit caps concurrency, the memory budget
@@ -121,6 +126,7 @@ public final class UploadWorkers implements AutoCloseable {
   private final QueueHousekeeping housekeeping;
   private final JobSpool spool;
   private final JobRunner runner;
+  private final BooleanSupplier storageHealthy;
   private final Gate gate;
   private final WorkLimit workLimit;
   private final MemoryBudget budget;
@@ -139,6 +145,7 @@ public final class UploadWorkers implements AutoCloseable {
   private int outageStreak;
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextSweep = Instant.MIN;
+  private Instant nextBlockedCheck = Instant.MIN;
   /** The dispatcher just waited at the gate: the next job it claims runs whatever the pressure. */
   private boolean gatePassed;
 
@@ -158,6 +165,7 @@ public final class UploadWorkers implements AutoCloseable {
     this.housekeeping = ports.housekeeping();
     this.spool = ports.spool();
     this.runner = ports.runner();
+    this.storageHealthy = ports.storageHealthy();
     this.gate = governor.gate();
     this.workLimit = governor.workLimit();
     this.budget = governor.budget();
@@ -412,6 +420,26 @@ public final class UploadWorkers implements AutoCloseable {
     }
   }
 
+  /**
+   * Jobs blocked by the configuration go back to the queue when it may have been fixed: at
+   * {@code serve}'s start (settings are read then), and when the storage answers again.
+   */
+  private void unblock(boolean atStart, Instant now) {
+    if (atStart) {
+      housekeeping.unblock();
+      nextBlockedCheck = now.plus(BLOCKED_RECHECK);
+      return;
+    }
+    if (now.isBefore(nextBlockedCheck)) {
+      return;
+    }
+    nextBlockedCheck = now.plus(BLOCKED_RECHECK);
+    if (housekeeping.blocked() > 0 && storageHealthy.getAsBoolean()) {
+      log.info("Storage {} answers again", runner.destination());
+      housekeeping.unblock();
+    }
+  }
+
   private void housekeep(boolean atStart) {
     Instant now = clock.instant();
     if (!atStart && now.isBefore(nextHousekeeping)) {
@@ -420,6 +448,9 @@ public final class UploadWorkers implements AutoCloseable {
     nextHousekeeping = now.plus(settings.housekeeping());
     String node = settings.worker().node();
     housekeeping.releaseDeadLeases(node);
+    if (base.onlyIds().isEmpty()) {
+      unblock(atStart, now);
+    }
     if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
       // a CLI running its own jobs leaves the sweep and the history purge to serve
       nextSweep = now.plus(Duration.ofMinutes(10));

@@ -81,8 +81,8 @@ class JobFeedTest {
     feed.started(running(2, 8));
     await().atMost(Duration.ofSeconds(5)).until(() -> seven.size() == 1 && eight.size() == 1);
     s7.close();
-    feed.failed(running(3, 7), "boom");
-    feed.failed(running(4, 8), "boom");
+    feed.failed(running(3, 7), "boom", false);
+    feed.failed(running(4, 8), "boom", false);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> eight.size() == 2);
     assertThat(seven).extracting(JobEvent::jobId).containsExactly(1L);
@@ -117,18 +117,13 @@ class JobFeedTest {
     }
 
     @Override
-    public Job cancel(long ownerId, long id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
     public QueueUsage usage(long ownerId) {
       return new QueueUsage(0, 0);
     }
 
     @Override
     public QueueCounts counts() {
-      return new QueueCounts(0, 0, 0, 0, 0, null);
+      return new QueueCounts(0, 0, 0, 0, 0, 0, null);
     }
   }
 

@@ -176,4 +176,37 @@ class FileDeskEventsTest {
           .isEqualTo(FileView.State.FAILED);
     }
   }
+
+  @Test
+  void retry_ofAJobThatGaveUp_runsItAgainFromItsKeptCopy() throws Exception {
+    h.storage.failure = r -> new io.scoutbot.storage.StorageException("HTTP 502",
+        io.scoutbot.retry.Disposition.RETRY);
+    JobView job = desk.submit(1, Submission.localCopy(h.file("again.bin", 10)));
+    for (int i = 0; i < h.policy.maxAttempts(); i++) {
+      h.runDue(Set.of(job.id()));
+      h.clock.advance(Duration.ofHours(1));
+    }
+    assertThat(desk.job(1, job.id()).orElseThrow().state()).isEqualTo(JobView.State.FAILED);
+    h.storage.failure = r -> null;
+
+    JobView again = desk.retry(1, job.id());
+
+    assertThat(again.state()).isEqualTo(JobView.State.PENDING);
+    assertThat(desk.info(1, job.code()).orElseThrow().state()).isEqualTo(FileView.State.PENDING);
+    h.runDue(Set.of(job.id()));
+    assertThat(desk.info(1, job.code()).orElseThrow().stored()).isTrue();
+  }
+
+  @Test
+  void retry_ofAJobWhoseFileWasRefused_saysToUploadItAgain() throws Exception {
+    h.storage.failure = r -> new io.scoutbot.storage.StorageException("file type not allowed",
+        io.scoutbot.retry.Disposition.PERMANENT);
+    JobView job = desk.submit(1, Submission.localCopy(h.file("refused.exe", 10)));
+    h.runDue(Set.of(job.id()));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> desk.retry(1, job.id()))
+        .hasMessageContaining("its file copy was removed; upload the file again");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> desk.retry(2, job.id()))
+        .hasMessage("no job " + job.id());
+  }
 }

@@ -40,7 +40,7 @@ class JobRunnerTest {
       }
 
       @Override
-      public void failed(Job job, String reason) {
+      public void failed(Job job, String reason, boolean copyKept) {
         events.add("failed " + reason);
       }
 
@@ -132,6 +132,40 @@ class JobRunnerTest {
         .isEqualTo("HTTP 502 (gave up after 3 failed attempts)");
     assertThat(events).hasSize(3);
     assertThat(events.getFirst()).startsWith("retrying at 2026-01-01T00:00:05Z: HTTP 502");
+    assertThat(((JobSource.LocalFile) job.source()).path())
+        .as("not the file's fault: the user's only copy stays for a retry").exists();
+  }
+
+  @Test
+  void run_configurationError_blocksTheJob_keepsItsCopy_andCountsNothing() throws Exception {
+    Job job = h.submit(1, "kept.bin", 10, true);
+    List<String> blocked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    h.events.subscribe(new JobListener() {
+      @Override
+      public void blocked(Job j, String reason) {
+        blocked.add(reason);
+      }
+    });
+    h.storage.failure = r -> new StorageException("the Pentaract storage 'Nope' does not exist;"
+        + " set PENTARACT_STORAGE to an existing one", Disposition.BLOCKED);
+
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.BLOCKED);
+
+    Job after = h.queue.find(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.BLOCKED);
+    assertThat(after.failures()).isZero();
+    assertThat(after.lastError()).contains("does not exist");
+    assertThat(h.queue.claim(ClaimRequest.any(h.worker, "local"))).as("not claimable").isEmpty();
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status()).isEqualTo(FileStatus.PENDING);
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
+    assertThat(h.queue.liveOwnedFiles()).contains(((JobSource.LocalFile) job.source()).path());
+    assertThat(blocked).hasSize(1);
+
+    // the operator fixes it; serve's next start (or the storage answering again) unblocks it
+    h.storage.failure = r -> null;
+    assertThat(h.queue.unblock()).isEqualTo(1);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(((JobSource.LocalFile) job.source()).path()).doesNotExist();
   }
 
   @Test
@@ -183,6 +217,8 @@ class JobRunnerTest {
     assertThat(after.state()).isEqualTo(JobState.FAILED);
     assertThat(after.lastError()).contains("worker gone");
     assertThat(h.catalog.find(1, job.code()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+    assertThat(((JobSource.LocalFile) job.source()).path())
+        .as("perhaps the host's fault: the copy stays for a retry").exists();
   }
 
   @Test

@@ -52,6 +52,8 @@ public final class QueueHarness implements AutoCloseable {
   final Throughput throughput = new Throughput(1_000_000);
   final AtomicInteger gcRuns = new AtomicInteger();
   final AtomicBoolean underPressure = new AtomicBoolean();
+  /** What the workers' storage health check answers. */
+  final AtomicBoolean storageHealthy = new AtomicBoolean(true);
   /** The governor's gate the workers pass before running a job; open unless a test says. */
   volatile Gate gate = Gate.open();
   final MemoryBudget budget = new MemoryBudget(64 << 20, 16 << 20);
@@ -115,7 +117,7 @@ public final class QueueHarness implements AutoCloseable {
     return new UploadWorkers(
         new UploadWorkers.Settings(worker, maxConcurrent, Duration.ofMillis(200), LEASE,
             Duration.ofSeconds(10), 1 << 20, policy.outageBackoff()),
-        new UploadWorkers.Ports(queue, queue, spool, r),
+        new UploadWorkers.Ports(queue, queue, spool, r, storageHealthy::get),
         new UploadWorkers.Governor(gate, WorkLimit.fixed(maxConcurrent), budget,
             underPressure::get),
         clock, Sleeper.system(), onlyIds);
@@ -129,7 +131,8 @@ public final class QueueHarness implements AutoCloseable {
   /** The facade over this harness's queue, with the given catalog and backend in their place. */
   FileDesk desk(FileCatalog catalog, DeletedFiles deleted, StorageTarget target) {
     return new FileDesk(
-        new FileDesk.Parts(catalog, this.catalog, deleted, queue, queue, queue.limits(), spool,
+        new FileDesk.Parts(catalog, this.catalog, deleted, queue, queue, queue, queue.limits(),
+            spool,
             target,
             Gate.open(), WorkLimit.fixed(maxConcurrent), events, this::workers, throughput,
             maxConcurrent, NODE, Duration.ofMillis(50),

@@ -794,4 +794,67 @@ public abstract class UploadQueueContract {
     assertThat(job.tag()).isEqualTo("chat:42:message:7");
     assertThat(queue.find(job.id()).orElseThrow().tag()).isEqualTo("chat:42:message:7");
   }
+
+  @Test
+  void aBlockedJob_isNotClaimable_countsAgainstItsOwner_andGoesBackWhenUnblocked() {
+    Job job = queue.enqueue(local(1, "a", 100));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+
+    assertThat(queue.settle(claimed, new Settlement.Blocked("storage 'x' does not exist")))
+        .isTrue();
+
+    Job blocked = queue.find(job.id()).orElseThrow();
+    assertThat(blocked.state()).isEqualTo(JobState.BLOCKED);
+    assertThat(blocked.failures()).isZero();
+    assertThat(blocked.leaseOwner()).isNull();
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isEmpty();
+    assertThat(queue.usage(1).jobs()).isEqualTo(1);
+    assertThat(queue.counts().blocked()).isEqualTo(1);
+    assertThat(queue.blocked()).isEqualTo(1);
+    assertThat(queue.list(JobQuery.unfinished(OptionalLong.of(1), 10))).hasSize(1);
+
+    assertThat(queue.unblock()).isEqualTo(1);
+
+    assertThat(queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.PENDING);
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isPresent();
+  }
+
+  @Test
+  void retry_ofAFailedJob_makesItDueNow_withItsFailuresForgotten() {
+    Job job = queue.enqueue(local(1, "a", 100));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+    queue.settle(claimed, new Settlement.Failed("gave up", true));
+    clock.advance(Duration.ofHours(1));
+
+    Job again = queue.retry(1, job.id());
+
+    assertThat(again.state()).isEqualTo(JobState.PENDING);
+    assertThat(again.failures()).isZero();
+    assertThat(again.finishedAt()).isNull();
+    assertThat(again.nextAttemptAt()).isEqualTo(clock.instant());
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isPresent();
+  }
+
+  @Test
+  void retry_ofAJobThatDidNotFail_orOfAnotherUser_isRefused() {
+    Job job = queue.enqueue(local(1, "a", 100));
+
+    assertThatThrownBy(() -> queue.retry(1, job.id()))
+        .hasMessageContaining("only a failed or blocked job can be retried");
+    assertThatThrownBy(() -> queue.retry(2, job.id())).hasMessage("no job " + job.id());
+  }
+
+  @Test
+  void theFilesOfBlockedAndFailedJobs_areStillOwned_soNoSweepTakesThem() {
+    Path blockedCopy = Path.of("/spool/blocked.upload");
+    Path failedCopy = Path.of("/spool/failed.upload");
+    queue.enqueue(new NewJob(1, new JobSource.LocalFile(blockedCopy, NODE, true), "b", 1, DEST));
+    queue.settle(queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow(),
+        new Settlement.Blocked("fix it"));
+    queue.enqueue(new NewJob(1, new JobSource.LocalFile(failedCopy, NODE, true), "f", 1, DEST));
+    queue.settle(queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow(),
+        new Settlement.Failed("gave up", true));
+
+    assertThat(queue.liveOwnedFiles()).contains(blockedCopy, failedCopy);
+  }
 }

@@ -339,7 +339,7 @@ class UploadWorkersTest {
     pool = new UploadWorkers(
         new UploadWorkers.Settings(h.worker, 1, Duration.ofMillis(100), QueueHarness.LEASE,
             Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
-        new UploadWorkers.Ports(buggy, h.queue, h.spool, runner),
+        new UploadWorkers.Ports(buggy, h.queue, h.spool, runner, () -> true),
         new UploadWorkers.Governor(io.scoutbot.resource.Gate.open(),
             io.scoutbot.resource.WorkLimit.fixed(1), h.budget,
             () -> false),
@@ -361,7 +361,7 @@ class UploadWorkersTest {
     return new UploadWorkers(
         new UploadWorkers.Settings(h.worker, 3, Duration.ofHours(1), QueueHarness.LEASE,
             Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
-        new UploadWorkers.Ports(h.queue, h.queue, h.spool, h.runner),
+        new UploadWorkers.Ports(h.queue, h.queue, h.spool, h.runner, () -> true),
         new UploadWorkers.Governor(io.scoutbot.resource.Gate.open(),
             io.scoutbot.resource.WorkLimit.fixed(3), h.budget,
             () -> false),
@@ -450,5 +450,43 @@ class UploadWorkersTest {
     await().atMost(Duration.ofSeconds(10)).until(() ->
         h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
     assertThat(h.queue.find(job.id()).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void blockedJobs_goBackToTheQueueAtServeStart() throws Exception {
+    Job job = h.submit(1, "a.bin", 10, true);
+    h.queue.settle(h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow(),
+        new Settlement.Blocked("storage missing"));
+    h.storageHealthy.set(false);
+
+    pool = slowPolling();
+    pool.start(); // serve's start: the operator may have fixed the settings
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
+  }
+
+  @Test
+  void blockedJobs_goBackToTheQueueWhenTheStorageAnswersAgain_notBefore() throws Exception {
+    pool = h.workers(Set.of());
+    pool.start();
+    h.storage.failure = r -> new StorageException("storage missing", Disposition.BLOCKED);
+    Job job = h.submit(1, "a.bin", 10, true);
+    pool.wake();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.BLOCKED);
+    h.storage.failure = r -> null;
+    h.storageHealthy.set(false);
+
+    h.clock.advance(UploadWorkers.BLOCKED_RECHECK.plusSeconds(1));
+    pool.wake();
+    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.BLOCKED);
+
+    h.storageHealthy.set(true);
+    h.clock.advance(UploadWorkers.BLOCKED_RECHECK.plusSeconds(1));
+    pool.wake();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
   }
 }
