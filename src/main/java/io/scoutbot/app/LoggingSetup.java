@@ -55,6 +55,11 @@ final class LoggingSetup {
     for (String name : QUIET) {
       ctx.getLogger(name).setLevel(quiet);
     }
+    // its warnings during a database outage point at the wrong cause ("consider a shorter
+    // maxLifetime"); the database's own watcher says what happened, once, and when it is over
+    Level poolErrors = root.getLevel().isGreaterOrEqual(Level.ERROR) ? root.getLevel()
+        : Level.ERROR;
+    ctx.getLogger("com.zaxxer.hikari.pool").setLevel(poolErrors);
   }
 
   /** The started encoder for LOG_FORMAT: JSON lines ({@link JsonLineEncoder}) or text lines. */

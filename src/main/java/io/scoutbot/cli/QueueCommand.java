@@ -83,7 +83,10 @@ final class QueueCommand extends ScoutCommand {
           j.id(), all ? Long.toString(j.ownerId()) : "", j.code() == null ? "-" : j.code(),
           j.state().label(), j.attempts(), next(j, now), progress(j), eta(j, now), j.name(),
           j.size() < 0 ? "size unknown" : Sizes.human(j.size())));
-      if (j.runningOn() != null && all) {
+      if (j.workerGone()) {
+        out.text("       its worker is gone (" + j.runningOn() + " stopped); another worker takes"
+            + " it over");
+      } else if (j.runningOn() != null && all) {
         out.text("       running on " + j.runningOn());
       }
       if (j.lastError() != null && j.state() != JobView.State.COMPLETED) {
@@ -112,6 +115,7 @@ final class QueueCommand extends ScoutCommand {
     m.put("last_error", j.lastError());
     m.put("source", j.source());
     m.put("worker", j.runningOn());
+    m.put("worker_gone", j.workerGone());
     m.put("created_at", j.createdAt().toString());
     m.put("finished_at", j.finishedAt() == null ? null : j.finishedAt().toString());
     return m;
@@ -125,6 +129,9 @@ final class QueueCommand extends ScoutCommand {
   }
 
   private static String progress(JobView j) {
+    if (j.workerGone()) {
+      return "stalled";
+    }
     Double p = j.percent();
     if (p == null) {
       return j.state() == JobView.State.RUNNING && j.phase() != null ? j.phase() : "-";

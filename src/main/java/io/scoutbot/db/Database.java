@@ -34,6 +34,7 @@ public final class Database implements AutoCloseable, HealthCheck {
   private final Dialect dialect;
   private final String displayUrl;
   private volatile HikariDataSource pool;
+  private volatile DataSource watched;
   private boolean closed;
 
   private Database(String jdbcUrl) {
@@ -73,9 +74,9 @@ public final class Database implements AutoCloseable, HealthCheck {
    * @throws ScoutFailure when the database cannot be reached or migrated; the next call tries again
    */
   public DataSource dataSource() {
-    HikariDataSource p = pool;
-    if (p != null) {
-      return p;
+    DataSource w = watched;
+    if (w != null) {
+      return w;
     }
     synchronized (this) {
       if (closed) {
@@ -84,8 +85,9 @@ public final class Database implements AutoCloseable, HealthCheck {
       }
       if (pool == null) {
         pool = connect(jdbcUrl);
+        watched = new WatchedDataSource(pool, displayUrl, CONNECTION_TIMEOUT);
       }
-      return pool;
+      return watched;
     }
   }
 
@@ -117,10 +119,11 @@ public final class Database implements AutoCloseable, HealthCheck {
     try {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
+      String root = Redaction.scrub(rootMessage(e), jdbcUrl);
       throw new ScoutFailure(
-          "cannot open the database " + Redaction.url(jdbcUrl) + ": "
-              + Redaction.scrub(rootMessage(e), jdbcUrl)
-              + "; check DATABASE_URL and that the database server is running",
+          "cannot open the database " + Redaction.url(jdbcUrl) + ": " + (diskFull(e)
+              ? "the disk holding it is full; free some space there, then try again"
+              : root + "; check DATABASE_URL and that the database server is running"),
           Disposition.RETRY, e);
     }
     try {
@@ -172,6 +175,18 @@ public final class Database implements AutoCloseable, HealthCheck {
     if (pool != null) {
       pool.close();
     }
+  }
+
+  /** Whether {@code t} says the disk is full (SQLite's SQLITE_FULL, or the OS's ENOSPC). */
+  static boolean diskFull(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage() == null ? "" : c.getMessage();
+      if (m.contains("SQLITE_FULL") || m.contains("database or disk is full")
+          || m.contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable t) {

@@ -367,7 +367,7 @@ public final class FileDesk implements AutoCloseable {
     List<JobView> out = new ArrayList<>();
     for (Job j : plan.unfinished()) {
       if (out.size() < limit && (ownerId.isEmpty() || j.ownerId() == ownerId.getAsLong())) {
-        out.add(Views.job(j, plan.eta().get(j.id())));
+        out.add(Views.job(j, plan.eta().get(j.id()), workerGone(j)));
       }
     }
     if (out.size() < limit) {
@@ -380,7 +380,8 @@ public final class FileDesk implements AutoCloseable {
 
   /** The owner's job {@code jobId}; empty for unknown jobs and other users' jobs alike. */
   public Optional<JobView> job(long ownerId, long jobId) {
-    return p.board().find(jobId).filter(j -> j.ownerId() == ownerId).map(j -> Views.job(j, null));
+    return p.board().find(jobId).filter(j -> j.ownerId() == ownerId)
+        .map(j -> Views.job(j, null, workerGone(j)));
   }
 
   /**
@@ -622,6 +623,21 @@ public final class FileDesk implements AutoCloseable {
           Disposition.PERMANENT);
     }
     return f;
+  }
+
+  /**
+   * Whether a running job's worker is gone: its lease ran out (no heartbeat for a lease's length),
+   * or it ran on this node in a process that has ended.
+   */
+  private boolean workerGone(Job j) {
+    if (j.state() != JobState.RUNNING) {
+      return false;
+    }
+    if (j.leaseUntil() != null && j.leaseUntil().isBefore(clock.instant())) {
+      return true;
+    }
+    return j.leaseOwner() != null && io.scoutbot.queue.WorkerId.parse(j.leaseOwner())
+        .map(w -> w.isDeadOn(p.node())).orElse(false);
   }
 
   private static long storableSize(Path file) {

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param progressBytes bytes moved in the current phase, as last reported
  * @param eta when it should be done; null when finished or unknown
  * @param runningOn where a running job runs ({@code host pid N}); null otherwise
+ * @param workerGone a running job whose worker is gone (its process stopped or its lease ran
+ *     out): it goes back to the queue, and another worker takes it over
  * @param tag the tag its front end gave it (e.g. which chat message shows its progress)
  */
 public record JobView(
@@ -42,6 +44,7 @@ public record JobView(
     long progressBytes,
     Instant eta,
     String runningOn,
+    boolean workerGone,
     String tag,
     Instant createdAt,
     Instant startedAt,
@@ -102,7 +105,7 @@ public record JobView(
   /** This view with another state and error, for events that describe a change. */
   JobView with(State newState, String error) {
     return new JobView(id, ownerId, code, name, size, newState, source, sourceRef, attempts,
-        failures, nextAttemptAt, error, phase, progressBytes, eta, runningOn, tag, createdAt,
-        startedAt, finishedAt);
+        failures, nextAttemptAt, error, phase, progressBytes, eta, runningOn, false, tag,
+        createdAt, startedAt, finishedAt);
   }
 }

@@ -32,13 +32,22 @@ final class Views {
 
   /** The job as its owner sees it; {@code eta} is null when unknown. */
   static JobView job(Job j, Instant eta) {
+    return job(j, eta, false);
+  }
+
+  /**
+   * The job as its owner sees it.
+   *
+   * @param workerGone a running job whose worker is known to be gone
+   */
+  static JobView job(Job j, Instant eta, boolean workerGone) {
     boolean running = j.state() == JobState.RUNNING;
     return new JobView(j.id(), j.ownerId(), j.code(), j.name(), j.size(), state(j.state()),
         j.source().kind(), j.source().ref(), j.attempts(), j.failures(),
         j.state() == JobState.PENDING ? j.nextAttemptAt() : null, j.lastError(),
         running ? j.phase() : null, j.progressBytes(), j.state().finished() ? null : eta,
-        running ? runningOn(j.leaseOwner()) : null, j.tag(), j.createdAt(), j.startedAt(),
-        j.finishedAt());
+        running ? runningOn(j.leaseOwner()) : null, running && workerGone, j.tag(), j.createdAt(),
+        j.startedAt(), j.finishedAt());
   }
 
   static JobView.State state(JobState s) {

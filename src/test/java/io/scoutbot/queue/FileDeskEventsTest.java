@@ -209,4 +209,25 @@ class FileDeskEventsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> desk.retry(2, job.id()))
         .hasMessage("no job " + job.id());
   }
+
+  @Test
+  void aRunningJobWhoseWorkerIsGone_isShownAsSuch_notAsRunningForEver() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(WorkerId.provesDeathHere(),
+        "this host cannot prove a process dead by its pid");
+    Job job = h.submit(1, "orphan.bin", 10, true);
+    // claimed on this node by a process that no longer exists (no pid is this large)
+    h.queue.claim(ClaimRequest.any(new WorkerId(QueueHarness.NODE, 4_000_000_000L, 1,
+        WorkerId.localPidNamespace()), "local"))
+        .orElseThrow();
+
+    JobView view = desk.job(1, job.id()).orElseThrow();
+
+    assertThat(view.state()).isEqualTo(JobView.State.RUNNING);
+    assertThat(view.workerGone()).isTrue();
+    assertThat(view.runningOn()).isEqualTo(QueueHarness.NODE + " pid 4000000000");
+
+    Job alive = h.submit(1, "alive.bin", 10, true);
+    h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+    assertThat(desk.job(1, alive.id()).orElseThrow().workerGone()).isFalse();
+  }
 }
