@@ -135,7 +135,7 @@ public final class UrlFetcher implements Fetcher, AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .setMaxConnTotal(64)
-                .setMaxConnPerRoute(8)
+                .setMaxConnPerRoute(64)
                 .build())
         .setDefaultRequestConfig(
             RequestConfig.custom()
