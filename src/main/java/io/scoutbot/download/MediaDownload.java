@@ -217,10 +217,6 @@ final class MediaDownload implements AutoCloseable {
   private Fetched result(FetchRequest request, URI url, Path media, Path printed, GuardProxy proxy,
       Run run) {
     long cap = request.maxBytes();
-    if (proxy.refusal().isPresent()) {
-      throw new ScoutFailure("cannot fetch " + Urls.shown(url) + ": the page sends yt-dlp to "
-          + proxy.refusal().get(), Disposition.PERMANENT);
-    }
     if (run.tooLarge() || proxy.overLimit()) {
       clear(media);
       throw new ScoutFailure("cannot fetch " + Urls.shown(url) + ": the media is larger than the "
@@ -229,6 +225,12 @@ final class MediaDownload implements AutoCloseable {
     }
     Path file = printedFile(printed, media);
     if (run.exit() != 0 || file == null) {
+      // a refused connection matters only when the run failed: whatever it did fetch came
+      // through the proxy, from allowed addresses
+      if (proxy.refusal().isPresent()) {
+        throw new ScoutFailure("cannot fetch " + Urls.shown(url) + ": the page sends yt-dlp to "
+            + proxy.refusal().get(), Disposition.PERMANENT);
+      }
       throw failure(url, run);
     }
     try {

@@ -52,6 +52,7 @@ public final class UrlFetcher implements Fetcher, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UrlFetcher.class);
 
   private final NetGuard guard;
+  private final long maxBytes;
   private final CloseableHttpClient http;
   private final DirectDownload direct;
   private final MediaDownload media;
@@ -72,11 +73,17 @@ public final class UrlFetcher implements Fetcher, AutoCloseable {
   public UrlFetcher(DownloadConfig config, NetGuard guard, MemoryBudget budget, int chunkSize,
       YtDlp ytDlp, InstantSource clock, LongSupplier nanos) {
     this.guard = guard;
+    this.maxBytes = config.maxBytes();
     this.http = client(guard, config);
     this.direct = new DirectDownload(http, guard, budget, chunkSize, config, clock, nanos);
     this.media = new MediaDownload(ytDlp, guard, budget, config);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The cap is the smaller of the request's and DOWNLOAD_MAX_MB.
+   */
   @Override
   public Fetched fetch(FetchRequest request) throws InterruptedException {
     if (!(request.source() instanceof JobSource.Url source)) {
@@ -90,6 +97,11 @@ public final class UrlFetcher implements Fetcher, AutoCloseable {
     }
     URI url = source.url();
     guard.checkUrl(url);
+    if (request.maxBytes() > maxBytes) {
+      // DOWNLOAD_MAX_MB holds whatever cap the job was given
+      request = new FetchRequest(request.jobId(), request.source(), request.name(),
+          request.workDir(), maxBytes, request.progress());
+    }
     Fetched fetched;
     if (media.available() && media.mediaSite(url)) {
       fetched = media.fetch(request, "a media site");
