@@ -2,7 +2,9 @@ package io.scoutbot.app;
 
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.JdbcFileCatalog;
+import io.scoutbot.cleanup.DiskGauge;
 import io.scoutbot.cleanup.JobDirs;
+import io.scoutbot.cleanup.TempSweeper;
 import io.scoutbot.cli.CliContext;
 import io.scoutbot.config.ScoutConfig;
 import io.scoutbot.db.Database;
@@ -28,6 +30,7 @@ import io.scoutbot.resource.ResourceMonitor;
 import io.scoutbot.resource.ResourceProbe;
 import io.scoutbot.resource.ResourceSnapshot;
 import io.scoutbot.resource.ThrottleGate;
+import io.scoutbot.safety.FilePolicy;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
 import io.scoutbot.storage.pentaract.PentaractTarget;
@@ -89,6 +92,8 @@ final class Application implements CliContext, AutoCloseable {
   private final JdbcUploadQueue queue;
   private final JobSpool spool;
   private final JobDirs jobDirs;
+  private final UrlFetching urls;
+  private final TempSweeper sweeper;
   private final JobEvents events = new JobEvents();
   private final Throughput throughput = new Throughput(PRIOR_BYTES_PER_SECOND);
   private final JobRunner runner;
@@ -97,7 +102,8 @@ final class Application implements CliContext, AutoCloseable {
 
   private UploadWorkers workers;
 
-  Application(ScoutConfig config, boolean serving) {
+  /** @param env the process environment (yt-dlp is looked for on its PATH) */
+  Application(ScoutConfig config, boolean serving, Map<String, String> env) {
     this.config = config;
     this.serving = serving;
     var r = config.resource();
@@ -127,10 +133,18 @@ final class Application implements CliContext, AutoCloseable {
     queue = new JdbcUploadQueue(database, CodeRegistrar.catalog(catalog), clock, config.queue());
     spool = new JobSpool(config.tempDir().resolve("queue"), clock);
     jobDirs = new JobDirs(config.tempDir().resolve("jobs"));
+    urls = new UrlFetching(config, budget, env);
+    sweeper = new TempSweeper(jobDirs, this::unfinishedJobIds, gate, workLimit,
+        DiskGauge.of(config.tempDir()),
+        new TempSweeper.Settings(config.pentaract().autoCleanup(),
+            config.pentaract().cleanupInterval(), config.cleanup().minAge(),
+            r.diskThreshold()),
+        clock, sleeper);
     runner = new JobRunner(
         // the catalog is all three ports: lookups, state changes and the deleted files' objects
         new JobRunner.Ports(queue, catalog, catalog, catalog, storage, spool, jobDirs,
-            Fetchers.localOnly(), config.download().maxBytes()),
+            Fetchers.localOnly().with("url", urls), config.download().maxBytes(),
+            FilePolicy.standard(config.safety(), budget)),
         new JobRunner.Governor(gate, workLimit, gc),
         RetryPolicy.withAttempts(config.queue().retryAttempts()), events, throughput,
         new JobRunner.Seams(clock, System::nanoTime, sleeper,
@@ -194,6 +208,8 @@ final class Application implements CliContext, AutoCloseable {
         .add("database", database::dataSource, database::close)
         .add("storage", this::startStorage, this::closeStorage)
         .add("file desk", this::removeLeftoverObjects, files::close)
+        .add("URL fetching", urls::start, urls::close)
+        .add("temp space", sweeper::start, sweeper::close)
         .add("upload workers", this::startWorkers, this::stopWorkers);
     Thread hook = Thread.ofPlatform().name("scoutbot-shutdown").unstarted(() -> {
       log.info("Stopping ScoutBot");
@@ -256,9 +272,21 @@ final class Application implements CliContext, AutoCloseable {
             w.unexpectedErrors()));
   }
 
-  /** Optional components in the status report; none yet. */
+  /** Optional components in the status report, as far as this process started them. */
   private Map<String, StatusReport.Health> components() {
-    return new LinkedHashMap<>();
+    Map<String, StatusReport.Health> c = new LinkedHashMap<>();
+    urls.ytDlpHealth().ifPresent(h -> c.put("yt_dlp", h));
+    return c;
+  }
+
+  /** The jobs whose temp directories the sweep keeps: every unfinished one, on any node. */
+  private Set<Long> unfinishedJobIds() {
+    Set<Long> ids = new java.util.HashSet<>();
+    for (io.scoutbot.queue.Job j : queue.list(io.scoutbot.queue.JobQuery.unfinished(
+        java.util.OptionalLong.empty(), Integer.MAX_VALUE))) {
+      ids.add(j.id());
+    }
+    return ids;
   }
 
   /**
@@ -388,6 +416,8 @@ final class Application implements CliContext, AutoCloseable {
               budget.peak(), budget.capacity(), budget.perOperation());
     }
     files.close();
+    sweeper.close();
+    urls.close();
     monitor.stop();
     closeStorage();
     gc.close();

@@ -65,7 +65,7 @@ public final class Main {
             verbosity -> {
               ScoutConfig config = ConfigLoader.load(env, workDir);
               LoggingSetup.configure(config.log(), verbosity);
-              Application a = new Application(config, serving);
+              Application a = new Application(config, serving, env);
               a.logEffectiveConfig();
               app.set(a);
               return a;

@@ -18,6 +18,7 @@ import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
+import io.scoutbot.safety.FilePolicy;
 import io.scoutbot.storage.ObjectKeys;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.StoredObject;
@@ -96,6 +97,7 @@ public final class JobRunner {
    * @param jobDirs the jobs' own temp directories, where fetchers write
    * @param fetcher turns any source into a local file
    * @param maxFetchBytes the most bytes a fetched file may have (DOWNLOAD_MAX_MB)
+   * @param safety decides whether a fetched file may be stored, whatever its source
    */
   public record Ports(
       UploadQueue queue,
@@ -106,7 +108,8 @@ public final class JobRunner {
       JobSpool spool,
       JobDirs jobDirs,
       Fetcher fetcher,
-      long maxFetchBytes) {
+      long maxFetchBytes,
+      FilePolicy safety) {
 
     public Ports {
       java.util.Objects.requireNonNull(queue, "queue");
@@ -117,6 +120,7 @@ public final class JobRunner {
       java.util.Objects.requireNonNull(spool, "spool");
       java.util.Objects.requireNonNull(jobDirs, "jobDirs");
       java.util.Objects.requireNonNull(fetcher, "fetcher");
+      java.util.Objects.requireNonNull(safety, "safety");
     }
   }
 
@@ -142,6 +146,7 @@ public final class JobRunner {
   private final JobDirs jobDirs;
   private final Fetcher fetcher;
   private final long maxFetchBytes;
+  private final FilePolicy safety;
   private final RetryPolicy policy;
   private final Gate gate;
   private final WorkLimit workLimit;
@@ -164,6 +169,7 @@ public final class JobRunner {
     this.jobDirs = ports.jobDirs();
     this.fetcher = ports.fetcher();
     this.maxFetchBytes = ports.maxFetchBytes();
+    this.safety = ports.safety();
     this.policy = policy;
     this.gate = governor.gate();
     this.workLimit = governor.workLimit();
@@ -252,6 +258,8 @@ public final class JobRunner {
     states.transition(job.code(), FileStatus.UPLOADING, null, null);
     listener.started(job);
     Fetched file = fetch(job, entry.get(), tracker);
+    // whatever the source: a refused file fails for good, and its temp copy goes
+    safety.requireAllowed(file.name(), file.file());
     String mime = file.mimeType() != null ? file.mimeType() : entry.get().mimeType();
     tracker.phase(Job.STORING, file.size());
     Reporter storing = new Reporter(job, Job.STORING, file.size(), tracker);

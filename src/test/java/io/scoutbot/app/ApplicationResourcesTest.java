@@ -27,7 +27,7 @@ class ApplicationResourcesTest {
     env.put("RESOURCE_MEMORY_THRESHOLD", "100");
     env.put("RESOURCE_DISK_THRESHOLD", "100");
     env.putAll(extra);
-    return new Application(ConfigLoader.fromMap(env, dir), false);
+    return new Application(ConfigLoader.fromMap(env, dir), false, Map.of());
   }
 
   @Test

@@ -96,7 +96,8 @@ final class DatabaseOutage {
   JobRunner runner() {
     return new JobRunner(
         new JobRunner.Ports(queue(), h.catalog, states(), h.catalog, h.storage, h.spool, h.jobDirs,
-            io.scoutbot.fetch.Fetchers.localOnly(), Long.MAX_VALUE),
+            io.scoutbot.fetch.Fetchers.localOnly(), Long.MAX_VALUE,
+            io.scoutbot.safety.FilePolicy.allowAll()),
         new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
             io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
         h.policy, h.events, h.throughput,

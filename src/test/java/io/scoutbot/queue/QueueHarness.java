@@ -52,6 +52,8 @@ public final class QueueHarness implements AutoCloseable {
   final Throughput throughput = new Throughput(1_000_000);
   final AtomicInteger gcRuns = new AtomicInteger();
   final AtomicBoolean underPressure = new AtomicBoolean();
+  /** The file policy the runner applies to every fetched file; everything passes by default. */
+  volatile io.scoutbot.safety.FilePolicy safety = io.scoutbot.safety.FilePolicy.allowAll();
   /** What the workers' storage health check answers. */
   final AtomicBoolean storageHealthy = new AtomicBoolean(true);
   /** The governor's gate the workers pass before running a job; open unless a test says. */
@@ -61,7 +63,7 @@ public final class QueueHarness implements AutoCloseable {
   final JobDirs jobDirs;
   /** How the harness's runner fetches sources: local files only, unless a test says otherwise. */
   final io.scoutbot.fetch.Fetcher fetchers = io.scoutbot.fetch.Fetchers.localOnly();
-  final JobRunner runner;
+  JobRunner runner;
   final WorkerId worker = new WorkerId(NODE, ProcessHandle.current().pid(), 0);
   /** How the runner waits out a database outage; by default it advances the clock and returns. */
   volatile Sleeper sleeper = d -> clock.advance(d);
@@ -87,6 +89,11 @@ public final class QueueHarness implements AutoCloseable {
     runner = runner(fetchers);
   }
 
+  /** From now on the harness's runner fetches sources with {@code fetchers}. */
+  void useFetchers(io.scoutbot.fetch.Fetcher fetchers) {
+    runner = runner(fetchers);
+  }
+
   /** A runner over this harness that fetches sources with {@code fetcher}. */
   JobRunner runner(io.scoutbot.fetch.Fetcher fetcher) {
     return runner(fetcher, events);
@@ -100,7 +107,7 @@ public final class QueueHarness implements AutoCloseable {
   private JobRunner runner(io.scoutbot.fetch.Fetcher fetcher, JobListener listener) {
     return new JobRunner(
         new JobRunner.Ports(queue, catalog, catalog, catalog, this.target, spool, jobDirs, fetcher,
-            1L << 30),
+            1L << 30, safety),
         new JobRunner.Governor(Gate.open(), WorkLimit.fixed(maxConcurrent),
             path -> gcRuns.incrementAndGet()),
         policy, listener, throughput,

@@ -96,7 +96,8 @@ public final class QueueOpsBench {
       JobRunner runner = new JobRunner(
           new JobRunner.Ports(queue, catalog, catalog, catalog, new NoopStorage(), spool,
               new io.scoutbot.cleanup.JobDirs(temp.resolve("jobs")),
-              io.scoutbot.fetch.Fetchers.localOnly(), 1L << 30),
+              io.scoutbot.fetch.Fetchers.localOnly(), 1L << 30,
+              io.scoutbot.safety.FilePolicy.allowAll()),
           new JobRunner.Governor(Gate.open(), WorkLimit.fixed(1), GcPolicy.none()),
           RetryPolicy.withAttempts(3), JobListener.NONE, new Throughput(1e7),
           JobRunner.Seams.system());

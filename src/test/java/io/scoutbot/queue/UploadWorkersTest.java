@@ -331,7 +331,7 @@ class UploadWorkersTest {
                 throw new StorageException("a transient failure", Disposition.RETRY);
               }
               return io.scoutbot.fetch.Fetchers.localOnly().fetch(request);
-            }, 1 << 20),
+            }, 1 << 20, io.scoutbot.safety.FilePolicy.allowAll()),
         new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
             io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
         h.policy, h.events, h.throughput,
