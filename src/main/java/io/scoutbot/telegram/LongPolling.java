@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import okhttp3.Call;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -52,6 +53,8 @@ final class LongPolling implements Updates {
   private TelegramBotsLongPollingApplication app;
   private ScheduledExecutorService poller;
   private OkHttpClient client;
+  private OkHttpClient network;
+  private volatile Call inFlight;
 
   LongPolling(BotApi api, Duration pollTimeout) {
     if (pollTimeout.isNegative() || pollTimeout.toSeconds() > 600) {
@@ -83,10 +86,10 @@ final class LongPolling implements Updates {
       if (closing) {
         throw new InterruptedException("closed while starting");
       }
-      client = api.pollingClient()
-          .readTimeout(pollTimeout.plusSeconds(15))
-          .addInterceptor(this::guard)
-          .build();
+      // the guard makes each poll on a call of its own client, which close() cancels: cancelling
+      // the library's call would make it log an error and back off
+      network = api.pollingClient().readTimeout(pollTimeout.plusSeconds(15)).build();
+      client = network.newBuilder().addInterceptor(this::guard).build();
       poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "telegram-updates");
         t.setDaemon(true);
@@ -140,14 +143,24 @@ final class LongPolling implements Updates {
   private Response guard(Interceptor.Chain chain) throws IOException {
     Request request = chain.request();
     boolean poll = request.url().encodedPath().endsWith("/getupdates");
+    if (closing && poll) {
+      return noUpdates(request);
+    }
+    Call call = network.newCall(request);
+    inFlight = call;
+    if (closing) {
+      call.cancel();
+    }
     Response r;
     try {
-      r = chain.proceed(request);
+      r = call.execute();
     } catch (IOException e) {
       if (closing && poll) {
         return noUpdates(request);
       }
       throw e;
+    } finally {
+      inFlight = null;
     }
     if (r.code() == 429 && poll) {
       long after = retryAfter(r);
@@ -206,16 +219,20 @@ final class LongPolling implements Updates {
         log.debug("Closing the long polling application: {}", api.redactor().scrub(e.toString()));
       }
     }
-    if (client != null) {
-      client.dispatcher().cancelAll();
+    Call c = inFlight;
+    if (c != null) {
+      c.cancel();
     }
     if (poller != null) {
-      poller.shutdownNow();
+      poller.shutdown();
       try {
         if (!poller.awaitTermination(5, TimeUnit.SECONDS)) {
-          log.warn("The Telegram update thread did not stop within 5 s; leaving it (a daemon)");
+          poller.shutdownNow();
+          log.warn("The Telegram update handler did not finish within 5 s of stopping; it was "
+              + "interrupted");
         }
       } catch (InterruptedException e) {
+        poller.shutdownNow();
         Thread.currentThread().interrupt();
       }
     }
