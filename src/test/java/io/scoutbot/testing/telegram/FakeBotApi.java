@@ -573,61 +573,74 @@ public final class FakeBotApi implements AutoCloseable {
 
   // ---- HTTP
 
+  /** Thrown to drop the connection without an answer: the JDK server then closes the socket. */
+  private static final class Drop extends RuntimeException {
+    Drop(String why) {
+      super(why, null, false, false);
+    }
+  }
+
   private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      String path = ex.getRequestURI().getRawPath();
-      if (path.startsWith("/file/bot")) {
-        download(ex, path.substring("/file/bot".length()));
-        return;
-      }
-      if (!path.startsWith("/bot")) {
-        drain(ex);
+    try {
+      handleExchange(ex);
+      ex.close();
+    } catch (IOException e) {
+      // the client went away: nothing to answer
+      ex.close();
+    }
+  }
+
+  private void handleExchange(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getRawPath();
+    if (path.startsWith("/file/bot")) {
+      download(ex, path.substring("/file/bot".length()));
+      return;
+    }
+    if (!path.startsWith("/bot")) {
+      drain(ex);
+      error(ex, 404, "Not Found", null);
+      return;
+    }
+    String rest = path.substring(4);
+    int slash = rest.indexOf('/');
+    if (slash < 0) {
+      drain(ex);
+      error(ex, 404, "Not Found", null);
+      return;
+    }
+    String tokenPart = URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
+    String method = rest.substring(slash + 1).toLowerCase(Locale.ROOT);
+    if (!tokenPart.equals(token)) {
+      drain(ex);
+      error(ex, 401, "Unauthorized", null);
+      return;
+    }
+    Request req = parse(ex);
+    calls.add(new Call(method, Map.copyOf(req.params), clock.instant()));
+    Fault fault = faults.getOrDefault(method, new ArrayDeque<>()).poll();
+    if (fault != null) {
+      req.deleteUploads();
+      answerFault(ex, fault);
+      return;
+    }
+    if (req.tooLarge) {
+      req.deleteUploads();
+      error(ex, 413, "Request Entity Too Large", null);
+      return;
+    }
+    try {
+      JsonNode result = dispatch(method, req);
+      if (result == null) {
         error(ex, 404, "Not Found", null);
-        return;
+      } else {
+        ObjectNode ok = JSON.createObjectNode();
+        ok.put("ok", true);
+        ok.set("result", result);
+        send(ex, 200, ok);
       }
-      String rest = path.substring(4);
-      int slash = rest.indexOf('/');
-      if (slash < 0) {
-        drain(ex);
-        error(ex, 404, "Not Found", null);
-        return;
-      }
-      String tokenPart = URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
-      String method = rest.substring(slash + 1).toLowerCase(Locale.ROOT);
-      if (!tokenPart.equals(token)) {
-        drain(ex);
-        error(ex, 401, "Unauthorized", null);
-        return;
-      }
-      Request req = parse(ex);
-      calls.add(new Call(method, Map.copyOf(req.params), clock.instant()));
-      Fault fault = faults.getOrDefault(method, new ArrayDeque<>()).poll();
-      if (fault != null) {
-        req.deleteUploads();
-        answerFault(ex, fault);
-        return;
-      }
-      if (req.tooLarge) {
-        req.deleteUploads();
-        error(ex, 413, "Request Entity Too Large", null);
-        return;
-      }
-      try {
-        JsonNode result = dispatch(method, req);
-        if (result == null) {
-          error(ex, 404, "Not Found", null);
-        } else {
-          ObjectNode ok = JSON.createObjectNode();
-          ok.put("ok", true);
-          ok.set("result", result);
-          send(ex, 200, ok);
-        }
-      } catch (ApiError e) {
-        req.deleteUploads();
-        error(ex, e.code, e.getMessage(), null);
-      }
-    } catch (IOException | RuntimeException e) {
-      // a dropped connection, or a fault on purpose: the client sees the connection end
+    } catch (ApiError e) {
+      req.deleteUploads();
+      error(ex, e.code, e.getMessage(), null);
     }
   }
 
@@ -960,14 +973,14 @@ public final class FakeBotApi implements AutoCloseable {
           out.flush();
           if (dropAt >= 0 && stop == dropAt) {
             dropDownloadsAfter = -1;
-            throw new IOException("dropping the download on purpose");
+            throw new Drop("dropping the download on purpose");
           }
           try {
             stallUntil.await(60, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          throw new IOException("stalled download ended");
+          throw new Drop("stalled download ended");
         }
         out.write(buf, 0, n);
         done += n;
