@@ -29,14 +29,16 @@ public final class Html {
   }
 
   /**
-   * A trusted template (markup written in this code base) with {@code %s}-style arguments, each
-   * escaped unless it is itself {@link Html}. Formatting uses {@link Locale#ROOT}.
+   * A trusted template (markup written in this code base) with {@link String#format} arguments,
+   * each escaped unless it is a number or itself {@link Html}. Formatting uses {@link Locale#ROOT}.
    */
   public static Html format(String template, Object... args) {
     Object[] escaped = new Object[args.length];
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
-      escaped[i] = a instanceof Html h ? h.markup : escape(String.valueOf(a));
+      escaped[i] = a instanceof Html h ? h.markup
+          : a instanceof Number ? a // numbers need no escaping, and keep %d and %.1f working
+          : escape(String.valueOf(a));
     }
     return new Html(String.format(Locale.ROOT, template, escaped));
   }

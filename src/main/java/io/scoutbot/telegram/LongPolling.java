@@ -79,7 +79,10 @@ final class LongPolling implements Updates {
         .map(c -> new org.telegram.telegrambots.meta.api.objects.commands.BotCommand(
             c.command(), c.description()))
         .toList();
-    api.call("setmycommands", c -> c.executeAsync(SetMyCommands.builder().commands(menu).build()));
+    if (!menu.isEmpty()) {
+      api.call("setmycommands",
+          c -> c.executeAsync(SetMyCommands.builder().commands(menu).build()));
+    }
 
     int seconds = (int) pollTimeout.toSeconds();
     synchronized (lock) {

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * What users send the bot, received by long polling: {@link #start} checks the token ({@code
  * getMe}), removes any webhook ({@code deleteWebhook}, long polling and a webhook exclude each
- * other), registers the command menu ({@code setMyCommands}) and then polls {@code getUpdates} until
+ * other), registers the command menu ({@code setMyCommands}, unless the list is empty) and then polls {@code getUpdates} until
  * {@link #close()}. Thread-safe.
  *
  * <p>The handler runs on the one polling thread, update after update in the order Telegram sent
