@@ -861,7 +861,7 @@ public final class FakeBotApi implements AutoCloseable {
 
   private JsonNode sendFile(String method, String field, Request r) throws ApiError, IOException {
     ChatState c = chatFor(r);
-    String ref = r.required(field);
+    String ref = r.uploads.containsKey(field) ? "" : r.required(field);
     Upload up;
     FakeFile reused = null;
     if (ref.startsWith("attach://")) {
