@@ -222,8 +222,8 @@ public final class ConfigLoader {
     if (base != null && !botApiBase(base)) {
       r.problem("TELEGRAM_API_BASE_URL", Redaction.url(base.toString()),
           "expected scheme, host and port only, e.g. https://api.telegram.org or "
-              + "http://127.0.0.1:8081 (TelegramBots builds {BASE}/bot<token>/<method> and cannot add "
-              + "a path; serve the Bot API server at the root of its own host or port)");
+              + "http://127.0.0.1:8081 (TelegramBots builds {BASE}/bot<token>/<method> and "
+              + "cannot add a path; serve the Bot API server at the root of its own host or port)");
       base = null;
     }
     URI url = base == null ? URI.create(CLOUD_BOT_API) : base;
@@ -247,7 +247,7 @@ public final class ConfigLoader {
     return new TelegramConfig(token, allowed, url, limitMb * MIB, local);
   }
 
-  /** Scheme, host and optional port; at most a bare "/" as path; no user info, query or fragment. */
+  /** Scheme, host and optional port; at most "/" as path; no user info, query or fragment. */
   private static boolean botApiBase(URI uri) {
     String path = uri.getRawPath();
     return (path == null || path.isEmpty() || path.equals("/")) && uri.getRawQuery() == null

@@ -7,10 +7,10 @@ import io.scoutbot.resource.WorkLimit;
 /**
  * Sends local files into chats: mp4 and mov files as streamable videos, everything else as
  * documents, always streamed from disk. A file above the upload limit is never attempted (the
- * refusal says how to get it instead). Every send first passes the governor's gate ({@code "telegram
- * send"}) and takes a work slot; a 429 is waited out (the slot given back meanwhile) and the send
- * made once more; after a successful send the GC-after-upload policy runs. Implementations are
- * thread-safe and block the calling thread; an interrupt cancels the send.
+ * refusal says how to get it instead). Every send first passes the governor's gate (operation
+ * {@code "telegram send"}) and takes a work slot; a 429 is waited out (the slot given back
+ * meanwhile) and the send made once more; after a successful send the GC-after-upload policy runs.
+ * Implementations are thread-safe and block the calling thread; an interrupt cancels the send.
  */
 @FunctionalInterface
 public interface FileDelivery {

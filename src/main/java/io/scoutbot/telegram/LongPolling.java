@@ -34,9 +34,9 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
 /**
  * {@link Updates} on TelegramBots' {@link TelegramBotsLongPollingApplication}, with what it lacks
- * added around it: its poll thread is a daemon ScoutBot names and stops, its HTTP client waits out a
- * 429's {@code retry_after} (the library would only back off), a token that stops working is said
- * once in plain words, its backoff never gives up, and closing is quiet. Thread-safe.
+ * added around it: its poll thread is a daemon ScoutBot names and stops, its HTTP client waits out
+ * a 429's {@code retry_after} (the library would only back off), a token that stops working is
+ * said once in plain words, its backoff never gives up, and closing is quiet. Thread-safe.
  */
 final class LongPolling implements Updates {
 
@@ -243,7 +243,8 @@ final class LongPolling implements Updates {
 
   /** The library's backoff between failed polls, from 1 s up to 60 s with jitter; never stops. */
   static final class PollBackOff implements BackOff {
-    private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private static final Backoff BACKOFF =
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private int attempt;
 
     @Override

@@ -2,9 +2,9 @@ package io.scoutbot.telegram;
 
 /**
  * Text messages in chats: send, reply, edit, delete, always in HTML parse mode with user text
- * escaped by {@link Html}. Text longer than Telegram's 4096 characters is cut to fit (as plain text)
- * rather than refused; callers that list many things paginate first. A 429 is waited out and the call
- * made once more. Implementations are thread-safe and block the calling thread.
+ * escaped by {@link Html}. Text longer than Telegram's 4096 characters is cut to fit (as plain
+ * text) rather than refused; callers that list many things paginate first. A 429 is waited out and
+ * the call made once more. Implementations are thread-safe and block the calling thread.
  *
  * @see BotApiFailure for what a failure says
  */

@@ -6,9 +6,10 @@ import io.scoutbot.retry.ScoutFailure;
 import java.util.Locale;
 
 /**
- * What size of file the Bot API server in use lets the bot send and fetch: the cloud Bot API (50 MB
- * up, 20 MB down) or a self-hosted {@code telegram-bot-api --local} (up to 2000 MB up, no limit down),
- * as {@code TELEGRAM_LOCAL_API} says. The one place that words the refusals. Immutable.
+ * What size of file the Bot API server in use lets the bot send and fetch: the cloud Bot API
+ * (50 MB up, 20 MB down) or a self-hosted {@code telegram-bot-api --local} (up to 2000 MB up, no
+ * limit down), as {@code TELEGRAM_LOCAL_API} says. The one place that words the refusals.
+ * Immutable.
  *
  * @param uploadLimitBytes the largest file the bot sends (TELEGRAM_UPLOAD_LIMIT_MB)
  * @param fetchLimitBytes the largest file the bot can fetch; {@link Long#MAX_VALUE} for none
