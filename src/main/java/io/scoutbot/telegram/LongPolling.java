@@ -73,15 +73,14 @@ final class LongPolling implements Updates {
       }
       started = true;
     }
-    User me = api.call("getme", c -> c.executeAsync(new GetMe()));
-    api.call("deletewebhook", c -> c.executeAsync(new DeleteWebhook()));
-    List<org.telegram.telegrambots.meta.api.objects.commands.BotCommand> menu = commands.stream()
-        .map(c -> new org.telegram.telegrambots.meta.api.objects.commands.BotCommand(
-            c.command(), c.description()))
-        .toList();
-    if (!menu.isEmpty()) {
-      api.call("setmycommands",
-          c -> c.executeAsync(SetMyCommands.builder().commands(menu).build()));
+    User me;
+    try {
+      me = prepare(commands);
+    } catch (InterruptedException | RuntimeException e) {
+      synchronized (lock) {
+        started = false; // nothing polls yet: the caller may start again once the network is up
+      }
+      throw e;
     }
 
     int seconds = (int) pollTimeout.toSeconds();
@@ -114,6 +113,21 @@ final class LongPolling implements Updates {
     log.info("Telegram bot @{} is receiving updates from {} (long polling, {} s per poll)",
         identity.username(), api.baseUrl(), seconds);
     return identity;
+  }
+
+  /** Checks the token, removes any webhook and registers the menu; polls nothing yet. */
+  private User prepare(List<BotCommand> commands) throws InterruptedException {
+    User me = api.call("getme", c -> c.executeAsync(new GetMe()));
+    api.call("deletewebhook", c -> c.executeAsync(new DeleteWebhook()));
+    List<org.telegram.telegrambots.meta.api.objects.commands.BotCommand> menu = commands.stream()
+        .map(c -> new org.telegram.telegrambots.meta.api.objects.commands.BotCommand(
+            c.command(), c.description()))
+        .toList();
+    if (!menu.isEmpty()) {
+      api.call("setmycommands",
+          c -> c.executeAsync(SetMyCommands.builder().commands(menu).build()));
+    }
+    return me;
   }
 
   private void deliver(List<Update> updates, Consumer<Incoming> handler) {

@@ -23,8 +23,8 @@ public interface Updates extends AutoCloseable {
    *
    * @return who the bot is
    * @throws BotApiFailure if the token is not valid or the server cannot be reached; nothing is
-   *     polled then
-   * @throws IllegalStateException if started before
+   *     polled then, and {@code start} may be called again (after a retryable failure)
+   * @throws IllegalStateException if started before, or closed
    */
   BotIdentity start(List<BotCommand> commands, Consumer<Incoming> handler)
       throws InterruptedException;

@@ -207,6 +207,18 @@ class LongPollingTest {
   }
 
   @Test
+  void start_afterAFailedStart_canBeTriedAgain() throws Exception {
+    f.fake.failNext("getme", 502, "text/html", "<html>Bad Gateway</html>");
+
+    assertThatThrownBy(() -> updates.start(COMMANDS, received::add))
+        .isInstanceOfSatisfying(BotApiFailure.class,
+            e -> assertThat(e.disposition()).isEqualTo(Disposition.RETRY));
+    BotIdentity me = updates.start(COMMANDS, received::add);
+
+    assertThat(me.username()).isEqualTo(f.fake.botUsername());
+  }
+
+  @Test
   void start_twice_isRefused() throws Exception {
     updates.start(COMMANDS, received::add);
 
