@@ -2,6 +2,7 @@ package io.scoutbot.telegram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -234,6 +236,35 @@ class TelegramDeliveryTest {
           assertThat(e.getMessage()).contains("no longer exists");
         });
     assertThat(governed).isEmpty();
+  }
+
+  @Test
+  void anInterruptedSend_isCancelledPromptly_andGivesItsSlotBack() throws Exception {
+    Path file = TelegramFixture.sparse(dir, "slow.bin", 40L << 20);
+    f.fake.holdUploads();
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Thread worker = Thread.ofPlatform().start(() -> {
+      try {
+        delivery.deliver(new DeliveryRequest(CAROL, file, "slow.bin", Html.text(""), null, null,
+            null));
+        outcome.set(new AssertionError("send completed"));
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.fake.heldUploads() == 1);
+
+    worker.interrupt();
+    worker.join(Duration.ofSeconds(10));
+
+    assertThat(worker.isAlive()).isFalse();
+    assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+    assertThat(slotsHeld).hasValue(0);
+    assertThat(collected).isEmpty();
+    f.fake.releaseUploads();
+    // the connection was cut: the server never gets the whole file
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        .until(() -> f.fake.sentFiles().isEmpty());
   }
 
   @Test

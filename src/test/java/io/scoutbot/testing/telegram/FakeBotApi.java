@@ -75,7 +75,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * audio, photos, replies and button presses become updates with real (non-zero) dates.
  *
  * <p><b>Faults.</b> 429 with {@code retry_after} per method, any status and body once per method,
- * chats that blocked the bot, downloads that stall or drop mid-body, and overridden limits.
+ * chats that blocked the bot, uploads held unread, downloads that stall or drop mid-body, and
+ * overridden limits.
  */
 public final class FakeBotApi implements AutoCloseable {
 
@@ -130,6 +131,8 @@ public final class FakeBotApi implements AutoCloseable {
   private volatile long stallDownloadsAfter = -1;
   private volatile CountDownLatch stallUntil = new CountDownLatch(0);
   private volatile long dropDownloadsAfter = -1;
+  private volatile CountDownLatch holdUploads = new CountDownLatch(0);
+  private final AtomicInteger heldUploads = new AtomicInteger();
 
   private HttpServer server;
   private ExecutorService executor;
@@ -326,6 +329,23 @@ public final class FakeBotApi implements AutoCloseable {
   public void releaseStalls() {
     stallDownloadsAfter = -1;
     stallUntil.countDown();
+  }
+
+  /**
+   * Sends of files stop being read until {@link #releaseUploads()}: the client's upload blocks as
+   * a slow link would make it.
+   */
+  public void holdUploads() {
+    holdUploads = new CountDownLatch(1);
+  }
+
+  public void releaseUploads() {
+    holdUploads.countDown();
+  }
+
+  /** Uploads being held now. */
+  public int heldUploads() {
+    return heldUploads.get();
   }
 
   /** The next downloads send {@code bytes} and then drop the connection. */
@@ -614,6 +634,16 @@ public final class FakeBotApi implements AutoCloseable {
       drain(ex);
       error(ex, 401, "Unauthorized", null);
       return;
+    }
+    if (method.equals("senddocument") || method.equals("sendvideo")) {
+      heldUploads.incrementAndGet();
+      try {
+        holdUploads.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new Drop("interrupted");
+      } finally {
+        heldUploads.decrementAndGet();
+      }
     }
     Request req = parse(ex);
     calls.add(new Call(method, Map.copyOf(req.params), clock.instant()));
@@ -1324,6 +1354,7 @@ public final class FakeBotApi implements AutoCloseable {
       updatesLock.unlock();
     }
     releaseStalls();
+    releaseUploads();
     server.stop(0);
     executor.shutdownNow();
   }
