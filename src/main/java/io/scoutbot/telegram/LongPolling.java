@@ -69,7 +69,7 @@ final class LongPolling implements Updates {
       throws InterruptedException {
     synchronized (lock) {
       if (started || closing) {
-        throw new IllegalStateException("updates were started before");
+        throw new IllegalStateException(closing ? "updates were closed" : "updates were started");
       }
       started = true;
     }
@@ -106,6 +106,9 @@ final class LongPolling implements Updates {
             updates -> deliver(updates, handler));
       } catch (TelegramApiException e) {
         stop();
+        app = null;
+        poller = null;
+        started = false;
         throw api.failures().of("deletewebhook", 0, e);
       }
     }
