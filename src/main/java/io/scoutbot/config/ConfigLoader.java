@@ -21,6 +21,7 @@ import java.util.Set;
 public final class ConfigLoader {
 
   static final long MIB = 1024L * 1024L;
+  private static final String CLOUD_BOT_API = "https://api.telegram.org";
 
   private ConfigLoader() {}
 
@@ -280,11 +281,40 @@ public final class ConfigLoader {
   private static TelegramConfig telegram(SettingsReader r) {
     Secret token = r.secret("BOT_TOKEN");
     Set<Long> allowed = r.idList("ALLOWED_USER_ID");
-    URI base = r.url("TELEGRAM_API_BASE_URL", "https://api.telegram.org");
-    long limitMb = r.integer("TELEGRAM_UPLOAD_LIMIT_MB", 50, 1, 2000);
-    return new TelegramConfig(
-        token, allowed, base == null ? URI.create("https://api.telegram.org") : base,
-        limitMb * MIB);
+    URI base = r.url("TELEGRAM_API_BASE_URL", CLOUD_BOT_API);
+    if (base != null && !botApiBase(base)) {
+      r.problem("TELEGRAM_API_BASE_URL", Redaction.url(base.toString()),
+          "expected scheme, host and port only, e.g. https://api.telegram.org or "
+              + "http://127.0.0.1:8081 (TelegramBots builds {BASE}/bot<token>/<method> and "
+              + "cannot add a path; serve the Bot API server at the root of its own host or port)");
+      base = null;
+    }
+    URI url = base == null ? URI.create(CLOUD_BOT_API) : base;
+    boolean local = r.bool("TELEGRAM_LOCAL_API", false);
+    boolean cloudHost = "api.telegram.org".equalsIgnoreCase(url.getHost());
+    if (local && cloudHost) {
+      r.problem("TELEGRAM_LOCAL_API", r.raw("TELEGRAM_LOCAL_API"),
+          "api.telegram.org is the cloud Bot API; TELEGRAM_LOCAL_API=true needs "
+              + "TELEGRAM_API_BASE_URL pointing at a self-hosted telegram-bot-api --local server");
+      local = false;
+    }
+    long maxMb = local ? 2000 : 50;
+    long limitMb =
+        r.integer("TELEGRAM_UPLOAD_LIMIT_MB", maxMb, 1, maxMb,
+            local
+                ? "expected a whole number of MB from 1 to 2000 (the most a self-hosted Bot API "
+                    + "server accepts)"
+                : "expected a whole number of MB from 1 to 50 (the most the cloud Bot API "
+                    + "accepts; a self-hosted Bot API server with TELEGRAM_LOCAL_API=true takes up "
+                    + "to 2000)");
+    return new TelegramConfig(token, allowed, url, limitMb * MIB, local);
+  }
+
+  /** Scheme, host and optional port; at most "/" as path; no user info, query or fragment. */
+  private static boolean botApiBase(URI uri) {
+    String path = uri.getRawPath();
+    return (path == null || path.isEmpty() || path.equals("/")) && uri.getRawQuery() == null
+        && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
   }
 
   private static HttpConfig http(SettingsReader r) {

@@ -76,7 +76,8 @@ class ArchitectureTest {
   void lowLevelCapabilitiesDoNotReachUpward() {
     noClasses().that().resideInAnyPackage("io.scoutbot.resource..", "io.scoutbot.transfer..",
             "io.scoutbot.retry..", "io.scoutbot.config..", "io.scoutbot.time..",
-            "io.scoutbot.fetch..", "io.scoutbot.cleanup..", "io.scoutbot.health..")
+            "io.scoutbot.fetch..", "io.scoutbot.cleanup..", "io.scoutbot.health..",
+            "io.scoutbot.download..", "io.scoutbot.safety..", "io.scoutbot.telegram..")
         .should().dependOnClassesThat().resideInAnyPackage("io.scoutbot.files..",
             "io.scoutbot.queue..", "io.scoutbot.catalog..", "io.scoutbot.storage..")
         .check(MAIN);
