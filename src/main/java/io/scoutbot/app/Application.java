@@ -13,6 +13,7 @@ import io.scoutbot.files.FileDesk;
 import io.scoutbot.files.StatusParts;
 import io.scoutbot.files.StatusReport;
 import io.scoutbot.health.HealthCheck;
+import io.scoutbot.prefs.JdbcPreferences;
 import io.scoutbot.queue.CodeRegistrar;
 import io.scoutbot.queue.JdbcUploadQueue;
 import io.scoutbot.queue.JobEvents;
@@ -146,12 +147,14 @@ final class Application implements CliContext, AutoCloseable {
             Fetchers.localOnly().with("url", urls), config.download().maxBytes(),
             FilePolicy.standard(config.safety(), budget)),
         new JobRunner.Governor(gate, workLimit, gc),
+        routing(),
         RetryPolicy.withAttempts(config.queue().retryAttempts()), events, throughput,
         new JobRunner.Seams(clock, System::nanoTime, sleeper,
             () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
 
     files = new FileDesk(
-        new FileDesk.Parts(catalog, catalog, catalog, queue, queue, queue, queue.limits(), spool,
+        new FileDesk.Parts(catalog, catalog, catalog, queue, queue, queue,
+            new JdbcPreferences(database, clock), queue.limits(), spool,
             storage, gate, workLimit, events, this::workersFor, throughput,
             config.pentaract().maxConcurrentUploads(), config.nodeId(), WATCH_INTERVAL,
             new StatusParts(
@@ -351,6 +354,15 @@ final class Application implements CliContext, AutoCloseable {
     if (config.resource().monitoringEnabled() && !monitor.running()) {
       monitor.start();
     }
+  }
+
+  /**
+   * Where chat-routed jobs go: files up to PENTARACT_UPLOAD_THRESHOLD (and within Telegram's
+   * limit) are sent in the chat the job came from. Only the bot routes jobs to a chat.
+   */
+  private JobRunner.Routing routing() {
+    return new JobRunner.Routing(config.pentaract().uploadThresholdBytes(),
+        config.telegram().uploadLimitBytes(), io.scoutbot.queue.ChatDelivery.none());
   }
 
   /** What the governor knows now; never waits and starts nothing. */

@@ -15,9 +15,11 @@ import io.scoutbot.queue.JobQuery;
 import io.scoutbot.queue.JobSpool;
 import io.scoutbot.queue.JobState;
 import io.scoutbot.queue.NewJob;
+import io.scoutbot.queue.Route;
 import io.scoutbot.queue.QueueLimits;
 import io.scoutbot.queue.UploadQueue;
 import io.scoutbot.queue.UploadWorkers;
+import io.scoutbot.prefs.Preferences;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Disposition;
@@ -105,6 +107,7 @@ public final class FileDesk implements AutoCloseable {
       UploadQueue queue,
       JobBoard board,
       JobActions actions,
+      Preferences prefs,
       QueueLimits limits,
       JobSpool spool,
       StorageTarget target,
@@ -125,6 +128,7 @@ public final class FileDesk implements AutoCloseable {
       Objects.requireNonNull(queue, "queue");
       Objects.requireNonNull(board, "board");
       Objects.requireNonNull(actions, "actions");
+      Objects.requireNonNull(prefs, "prefs");
       Objects.requireNonNull(limits, "limits");
       Objects.requireNonNull(spool, "spool");
       Objects.requireNonNull(target, "target");
@@ -305,9 +309,9 @@ public final class FileDesk implements AutoCloseable {
       case LOCAL_FILE -> enqueueLocal(ownerId, s);
       case URL -> record(ownerId, new JobSource.Url(s.url()),
           s.name() != null ? cleanName(s.name()) : nameFromUrl(s.url()), s.size(), s.tag(),
-          null);
+          route(s), null);
       case TELEGRAM_FILE -> record(ownerId, new JobSource.TelegramFile(s.telegramFileId()),
-          cleanName(s.name() == null ? "file" : s.name()), s.size(), s.tag(), null);
+          cleanName(s.name() == null ? "file" : s.name()), s.size(), s.tag(), route(s), null);
     };
   }
 
@@ -317,7 +321,7 @@ public final class FileDesk implements AutoCloseable {
     String name = cleanName(s.name() == null ? fileName(s.file()) : s.name());
     if (!s.copy()) {
       return record(ownerId, new JobSource.LocalFile(abs, p.node(), false), name, size, s.tag(),
-          null);
+          route(s), null);
     }
     // refuse before copying a large file that would be refused anyway
     p.limits().check(p.board().usage(ownerId), size);
@@ -328,14 +332,15 @@ public final class FileDesk implements AutoCloseable {
     Path copy = p.spool().copyIn(abs);
     long copied = fileSize(copy, size);
     return record(ownerId, new JobSource.LocalFile(copy, p.node(), true), name, copied, s.tag(),
-        copy);
+        route(s), copy);
   }
 
   /** Records the job; a copy made for it is discarded when recording fails. */
   private Job record(long ownerId, JobSource source, String name, long size, String tag,
-      Path copy) {
+      Route route, Path copy) {
     try {
-      Job job = p.queue().enqueue(new NewJob(ownerId, source, name, size, p.target().name(), tag));
+      Job job = p.queue().enqueue(new NewJob(ownerId, source, name, size, p.target().name(), tag,
+          route));
       p.events().enqueued(job);
       log.info("Queued job {}: {} as {} ({}, {})", job.id(), name, job.code(),
           size < 0 ? "size unknown" : size + " bytes", describe(source));
@@ -346,6 +351,32 @@ public final class FileDesk implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static Route route(Submission s) {
+    return switch (s.mode()) {
+      case STORAGE -> Route.STORE;
+      case CHAT -> new Route(Route.Kind.CHAT, s.chatId());
+      case AUTO -> new Route(Route.Kind.AUTO, s.chatId());
+    };
+  }
+
+  /** Where {@code ownerId}'s fetched files go, as they chose with the bot's {@code /mode}. */
+  public Submission.Mode mode(long ownerId) {
+    return switch (p.prefs().route(ownerId)) {
+      case STORE -> Submission.Mode.STORAGE;
+      case CHAT -> Submission.Mode.CHAT;
+      case AUTO -> Submission.Mode.AUTO;
+    };
+  }
+
+  /** Records where {@code ownerId}'s fetched files go from now on. */
+  public void setMode(long ownerId, Submission.Mode mode) {
+    p.prefs().setRoute(ownerId, switch (mode) {
+      case STORAGE -> Route.Kind.STORE;
+      case CHAT -> Route.Kind.CHAT;
+      case AUTO -> Route.Kind.AUTO;
+    });
   }
 
   private static String describe(JobSource source) {

@@ -21,7 +21,8 @@ public sealed interface JobEvent {
 
   /** Whether this is the job's last event. */
   default boolean last() {
-    return this instanceof Completed || this instanceof Failed || this instanceof Cancelled;
+    return this instanceof Completed || this instanceof Failed || this instanceof Cancelled
+        || this instanceof Delivered;
   }
 
   /**
@@ -79,6 +80,14 @@ public sealed interface JobEvent {
 
   /** Withdrawn by its owner. */
   record Cancelled(JobView job) implements JobEvent {}
+
+  /**
+   * Its file was sent in its chat instead of being stored (a small file, or the user's {@code
+   * /mode chat}); it has no code.
+   *
+   * @param note why a file meant for storage went to the chat (storing failed for good), or null
+   */
+  record Delivered(JobView job, String note) implements JobEvent {}
 
   /**
    * Waits for the configuration to be fixed (the storage does not exist, has no workers, refuses

@@ -178,6 +178,16 @@ final class JobFeed implements JobListener, AutoCloseable {
   }
 
   @Override
+  public void delivered(Job job, String note) {
+    ended(job.id());
+    JobView v = Views.job(job, null).with(JobView.State.COMPLETED, null);
+    publish(new JobEvent.Delivered(new JobView(v.id(), v.ownerId(), v.code(), v.name(), v.size(),
+        v.state(), v.source(), v.sourceRef(), v.attempts(), v.failures(), v.nextAttemptAt(),
+        v.lastError(), v.phase(), v.progressBytes(), v.eta(), v.runningOn(), false, true, v.tag(),
+        v.createdAt(), v.startedAt(), v.finishedAt()), note));
+  }
+
+  @Override
   public void blocked(Job job, String reason) {
     moving.remove(job.id());
     rates.remove(job.id());
@@ -310,8 +320,9 @@ final class JobFeed implements JobListener, AutoCloseable {
     }
     JobView view = Views.job(j, null);
     switch (j.state()) {
-      case COMPLETED -> publish(new JobEvent.Completed(view,
-          catalog.find(j.ownerId(), j.code()).map(Views::file).orElse(null)));
+      case COMPLETED -> publish(j.delivered() ? new JobEvent.Delivered(view, null)
+          : new JobEvent.Completed(view,
+              catalog.find(j.ownerId(), j.code()).map(Views::file).orElse(null)));
       case FAILED -> publish(new JobEvent.Failed(view, j.lastError(), copyKept(j)));
       case CANCELLED -> publish(new JobEvent.Cancelled(view));
       default -> {}

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param runningOn where a running job runs ({@code host pid N}); null otherwise
  * @param workerGone a running job whose worker is gone (its process stopped or its lease ran
  *     out): it goes back to the queue, and another worker takes it over
+ * @param delivered a completed job whose file was sent in its chat instead of being stored
  * @param tag the tag its front end gave it (e.g. which chat message shows its progress)
  */
 public record JobView(
@@ -45,6 +46,7 @@ public record JobView(
     Instant eta,
     String runningOn,
     boolean workerGone,
+    boolean delivered,
     String tag,
     Instant createdAt,
     Instant startedAt,
@@ -105,7 +107,7 @@ public record JobView(
   /** This view with another state and error, for events that describe a change. */
   JobView with(State newState, String error) {
     return new JobView(id, ownerId, code, name, size, newState, source, sourceRef, attempts,
-        failures, nextAttemptAt, error, phase, progressBytes, eta, runningOn, false, tag,
-        createdAt, startedAt, finishedAt);
+        failures, nextAttemptAt, error, phase, progressBytes, eta, runningOn, false, delivered,
+        tag, createdAt, startedAt, finishedAt);
   }
 }

@@ -21,10 +21,30 @@ import java.util.Objects;
  * @param size bytes when known up front (a Telegram document says), else -1
  * @param tag a front end's tag (at most 200 characters), returned with the job's events and
  *     views; null when none
+ * @param mode where the fetched file goes: {@link Mode#STORAGE} always for the CLI; the bot's
+ *     jobs answer in {@code chatId} and follow the user's {@code /mode}
+ * @param chatId the Telegram chat a bot's job answers in; 0 for none
  */
 public record Submission(
     Kind kind, Path file, boolean copy, URI url, String telegramFileId, String name, long size,
-    String tag) {
+    String tag, Mode mode, long chatId) {
+
+  /**
+   * Where a fetched file goes: {@link #AUTO} sends a file up to PENTARACT_UPLOAD_THRESHOLD (and
+   * within Telegram's limit) in the chat and stores larger ones; {@link #STORAGE} always stores;
+   * {@link #CHAT} sends it in the chat whenever Telegram takes it. The words of the bot's
+   * {@code /mode}.
+   */
+  public enum Mode {
+    AUTO,
+    STORAGE,
+    CHAT;
+
+    /** The lower-case word ({@code auto}). */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** The kinds of source a job can have. */
   public enum Kind {
@@ -52,36 +72,48 @@ public record Submission(
     if (tag != null && tag.length() > 200) {
       throw new IllegalArgumentException("tags are at most 200 characters");
     }
+    Objects.requireNonNull(mode, "mode");
+    if (mode != Mode.STORAGE && chatId == 0) {
+      throw new IllegalArgumentException(mode.word() + " needs the chat to answer in");
+    }
   }
 
   /** A local file read in place: the job never deletes it, and it must stay until stored. */
   public static Submission localFile(Path file) {
-    return new Submission(Kind.LOCAL_FILE, file, false, null, null, null, -1, null);
+    return new Submission(Kind.LOCAL_FILE, file, false, null, null, null, -1, null, Mode.STORAGE,
+        0);
   }
 
   /** A local file copied into temp space first, so the original may go at once. */
   public static Submission localCopy(Path file) {
-    return new Submission(Kind.LOCAL_FILE, file, true, null, null, null, -1, null);
+    return new Submission(Kind.LOCAL_FILE, file, true, null, null, null, -1, null, Mode.STORAGE,
+        0);
   }
 
   /** A file to fetch from an http(s) URL (or a media page yt-dlp knows). */
   public static Submission url(URI url) {
-    return new Submission(Kind.URL, null, false, url, null, null, -1, null);
+    return new Submission(Kind.URL, null, false, url, null, null, -1, null, Mode.STORAGE, 0);
   }
 
   /** A file a user sent the bot: its file id, name and size as the message gave them. */
   public static Submission telegramFile(String fileId, String name, long size) {
-    return new Submission(Kind.TELEGRAM_FILE, null, false, null, fileId, name, size, null);
+    return new Submission(Kind.TELEGRAM_FILE, null, false, null, fileId, name, size, null,
+        Mode.STORAGE, 0);
   }
 
   /** This submission under the user's name {@code name}. */
   public Submission named(String name) {
-    return new Submission(kind, file, copy, url, telegramFileId, name, size, tag);
+    return new Submission(kind, file, copy, url, telegramFileId, name, size, tag, mode, chatId);
   }
 
   /** This submission with a front end's tag. */
   public Submission tagged(String tag) {
-    return new Submission(kind, file, copy, url, telegramFileId, name, size, tag);
+    return new Submission(kind, file, copy, url, telegramFileId, name, size, tag, mode, chatId);
+  }
+
+  /** This submission answering in chat {@code chatId}, its fetched file going where {@code mode} says. */
+  public Submission inChat(long chatId, Mode mode) {
+    return new Submission(kind, file, copy, url, telegramFileId, name, size, tag, mode, chatId);
   }
 
   /** What the user gave, for messages: the path, the URL, or the file's name. */

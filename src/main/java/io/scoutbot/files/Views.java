@@ -46,8 +46,8 @@ final class Views {
         j.source().kind(), j.source().ref(), j.attempts(), j.failures(),
         j.state() == JobState.PENDING ? j.nextAttemptAt() : null, j.lastError(),
         running ? j.phase() : null, j.progressBytes(), j.state().finished() ? null : eta,
-        running ? runningOn(j.leaseOwner()) : null, running && workerGone, j.tag(), j.createdAt(),
-        j.startedAt(), j.finishedAt());
+        running ? runningOn(j.leaseOwner()) : null, running && workerGone, j.delivered(), j.tag(),
+        j.createdAt(), j.startedAt(), j.finishedAt());
   }
 
   static JobView.State state(JobState s) {

@@ -67,7 +67,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
       "id, owner_id, source_kind, source_ref, source_node, source_owned, name, size, destination,"
           + " state, attempts, failures, next_attempt_at, last_error, code, lease_owner,"
           + " lease_until, progress_bytes, version, created_at, started_at, finished_at, tag,"
-          + " phase, cancel_requested";
+          + " phase, cancel_requested, route, chat_id, delivered, taken_over";
 
   private final Database db;
   private final CodeRegistrar registrar;
@@ -189,6 +189,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
     String fence = " WHERE id = ? AND version = ? AND state = 'running'";
     int n =
         switch (s) {
+          case Settlement.Delivered sent ->
+              update("UPDATE upload_job SET state = 'completed', finished_at = ?, lease_until = NULL,"
+                      + " last_error = NULL, size = ?, progress_bytes = ?, phase = NULL,"
+                      + " delivered = 1" + fence,
+                  now, sent.size(), sent.size(), claimed.id(), claimed.version());
           case Settlement.Completed done ->
               update("UPDATE upload_job SET state = 'completed', finished_at = ?, lease_until = NULL,"
                       + " last_error = NULL, size = ?, progress_bytes = ?, phase = NULL" + fence,
@@ -429,7 +434,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
   private static Job submitted(long id, NewJob n, Instant at, String code) {
     return new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
         JobState.PENDING, 0, 0, at, null, code, null, null, 0, 0, at, null, null, n.tag(), null,
-        false);
+        false, n.route(), false, false);
   }
 
   private static void insert(Connection c, long id, NewJob n, String code, long now)
@@ -438,8 +443,8 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
         c.prepareStatement(
             "INSERT INTO upload_job (id, owner_id, source_kind, source_ref, source_node,"
                 + " source_owned, name, size, destination, state, attempts, failures,"
-                + " next_attempt_at, progress_bytes, version, created_at, code, tag)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?, ?, ?)")) {
+                + " next_attempt_at, progress_bytes, version, created_at, code, tag, route, chat_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?, ?, ?, ?, ?)")) {
       int i = 1;
       ps.setLong(i++, id);
       ps.setLong(i++, n.ownerId());
@@ -462,9 +467,15 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
       ps.setLong(i++, now);
       ps.setString(i++, code);
       if (n.tag() == null) {
-        ps.setNull(i, Types.VARCHAR);
+        ps.setNull(i++, Types.VARCHAR);
       } else {
-        ps.setString(i, n.tag());
+        ps.setString(i++, n.tag());
+      }
+      ps.setString(i++, n.route().kind().dbValue());
+      if (n.route().kind() == Route.Kind.STORE) {
+        ps.setNull(i, Types.BIGINT);
+      } else {
+        ps.setLong(i, n.route().chatId());
       }
       ps.executeUpdate();
     }
@@ -505,6 +516,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
             // workers provably alive are not taken over at all (see aliveOwnersOfExpiredLeases)
             "UPDATE upload_job SET state = 'running', attempts = attempts + 1,"
                 + " failures = failures + CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
+                + " taken_over = CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
                 + " lease_owner = ?,"
                 + " lease_until = ?, started_at = ?, progress_bytes = 0, phase = NULL,"
                 + " version = version + 1"
@@ -665,7 +677,15 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
         Columns.instant(rs, "finished_at"),
         rs.getString("tag"),
         rs.getString("phase"),
-        rs.getInt("cancel_requested") == 1);
+        rs.getInt("cancel_requested") == 1,
+        route(rs.getString("route"), rs.getLong("chat_id")),
+        rs.getInt("delivered") == 1,
+        rs.getInt("taken_over") == 1);
+  }
+
+  private static Route route(String kind, long chatId) {
+    Route.Kind k = Route.Kind.fromDb(kind);
+    return k == Route.Kind.STORE ? Route.STORE : new Route(k, chatId);
   }
 
   private static ScoutFailure failure(String what, SQLException e) {

@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param phase what a running job is doing ({@link #FETCHING} or {@link #STORING}); null otherwise
  * @param cancelRequested its owner asked to cancel it while it ran; its worker stops and settles it
  *     cancelled
+ * @param route where its fetched file goes
+ * @param delivered a completed job whose file was sent in the chat instead of being stored
+ * @param takenOver this claim took it from a worker whose lease ran out: that worker's upload may
+ *     have finished, so the storage is asked before anything else
  */
 public record Job(
     long id,
@@ -45,12 +49,17 @@ public record Job(
     Instant finishedAt,
     String tag,
     String phase,
-    boolean cancelRequested) {
+    boolean cancelRequested,
+    Route route,
+    boolean delivered,
+    boolean takenOver) {
 
   /** The phase of a job reading its source into a local file. */
   public static final String FETCHING = "fetching";
   /** The phase of a job sending its file to the storage backend. */
   public static final String STORING = "storing";
+  /** The phase of a job sending its file into a chat instead of storing it. */
+  public static final String SENDING = "sending";
 
   public Job {
     Objects.requireNonNull(source, "source");
@@ -59,6 +68,7 @@ public record Job(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
     Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(route, "route");
   }
 
   /** The size in bytes, or 0 when unknown: what counts against a user's queued bytes. */

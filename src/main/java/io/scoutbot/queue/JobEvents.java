@@ -70,6 +70,11 @@ public final class JobEvents implements JobListener {
   }
 
   @Override
+  public void delivered(Job job, String note) {
+    each(l -> l.delivered(job, note));
+  }
+
+  @Override
   public void blocked(Job job, String reason) {
     each(l -> l.blocked(job, reason));
   }

@@ -55,4 +55,11 @@ public interface JobListener {
 
   /** Its owner cancelled it. */
   default void cancelled(Job job) {}
+
+  /**
+   * Its file was sent in the chat its route names instead of being stored.
+   *
+   * @param note why, when it was meant to be stored (storing failed for good), else null
+   */
+  default void delivered(Job job, String note) {}
 }

@@ -78,6 +78,8 @@ public final class JobRunner {
     CANCELLED,
     /** Waits for the configuration to be fixed (the storage is missing, refuses us, ...). */
     BLOCKED,
+    /** Its file was sent in its chat instead of being stored. */
+    DELIVERED,
     /** The lease was lost to another worker; this run's outcome was discarded. */
     LOST,
     /**
@@ -127,6 +129,24 @@ public final class JobRunner {
   /** The governor's parts every attempt passes. Immutable. */
   public record Governor(Gate gate, WorkLimit workLimit, GcPolicy gc) {}
 
+  /**
+   * Where fetched files of jobs routed to a chat go. Immutable.
+   *
+   * @param storeAboveBytes PENTARACT_UPLOAD_THRESHOLD: auto routes send files up to it to the chat
+   * @param chatLimitBytes the most a chat takes (TELEGRAM_UPLOAD_LIMIT_MB)
+   */
+  public record Routing(long storeAboveBytes, long chatLimitBytes, ChatDelivery delivery) {
+
+    public Routing {
+      java.util.Objects.requireNonNull(delivery, "delivery");
+    }
+
+    /** No chat: every job is stored (no bot in this process). */
+    public static Routing storeOnly() {
+      return new Routing(0, 0, ChatDelivery.none());
+    }
+  }
+
   /** Time, waiting and randomness, injected so tests drive them. Immutable. */
   public record Seams(InstantSource clock, LongSupplier nanos, Sleeper sleeper,
       DoubleSupplier random) {
@@ -147,6 +167,7 @@ public final class JobRunner {
   private final Fetcher fetcher;
   private final long maxFetchBytes;
   private final FilePolicy safety;
+  private final Routing routing;
   private final RetryPolicy policy;
   private final Gate gate;
   private final WorkLimit workLimit;
@@ -158,8 +179,9 @@ public final class JobRunner {
   private final Sleeper sleeper;
   private final DoubleSupplier random;
 
-  public JobRunner(Ports ports, Governor governor, RetryPolicy policy, JobListener listener,
-      Throughput throughput, Seams seams) {
+  public JobRunner(Ports ports, Governor governor, Routing routing, RetryPolicy policy,
+      JobListener listener, Throughput throughput, Seams seams) {
+    this.routing = routing;
     this.queue = ports.queue();
     this.catalog = ports.catalog();
     this.states = ports.states();
@@ -261,12 +283,24 @@ public final class JobRunner {
     // whatever the source: a refused file fails for good, and its temp copy goes
     safety.requireAllowed(file.name(), file.file());
     String mime = file.mimeType() != null ? file.mimeType() : entry.get().mimeType();
+    if (job.route().toChat(file.size(), routing.storeAboveBytes(), routing.chatLimitBytes())) {
+      return deliver(job, file, mime, null, tracker);
+    }
     tracker.phase(Job.STORING, file.size());
     Reporter storing = new Reporter(job, Job.STORING, file.size(), tracker);
     long start = nanos.getAsLong();
-    StoredObject stored =
-        target.upload(new UploadRequest(file.file(), ObjectKeys.of(job.code(), file.name()),
-            file.size(), mime, storing));
+    StoredObject stored;
+    try {
+      stored = target.upload(new UploadRequest(file.file(), ObjectKeys.of(job.code(), file.name()),
+          file.size(), mime, storing));
+    } catch (ScoutFailure e) {
+      if (!interrupted(e) && job.route().fallsBackToChat(file.size(), routing.chatLimitBytes())
+          && policy.decide(job, e, clock.instant(), random) instanceof Settlement.Failed) {
+        return deliver(job, file, mime, "storing failed (" + e.getMessage() + "), so it was"
+            + " sent here instead", tracker);
+      }
+      throw e;
+    }
     Duration took = Duration.ofNanos(nanos.getAsLong() - start);
     // from here on the bytes are stored: a database failure must not turn that into a failed attempt
     if (!recorded(job, () -> states.transition(job.code(), FileStatus.COMPLETED, stored, null))) {
@@ -297,6 +331,29 @@ public final class JobRunner {
         job.name(), job.code(), stored.size(), took.toMillis(), target.name());
     listener.completed(job, completedEntry(job, entry.get()));
     return Result.COMPLETED;
+  }
+
+  /**
+   * Sends the fetched file into the job's chat instead of storing it: its catalog entry goes (no
+   * code may point at nothing), the job completes as delivered. A crash between the send and the
+   * settlement sends it again when the job is taken over (at least once, never lost).
+   *
+   * @param note why a file meant for storage went to the chat, or null
+   */
+  private Result deliver(Job job, Fetched file, String mime, String note, JobTracker tracker)
+      throws InterruptedException {
+    tracker.phase(Job.SENDING, file.size());
+    routing.delivery().send(job.route().chatId(), file.file(), file.name(), mime, note);
+    recorded(job, () -> deletions.markDeleted(job.ownerId(), job.code()));
+    if (!recorded(job, () -> queue.settle(job, new Settlement.Delivered(file.size())))) {
+      return lost(job);
+    }
+    spool.release(job);
+    jobDirs.release(job.id());
+    log.info("Job {} ({}, {} bytes) was sent in its chat instead of being stored{}", job.id(),
+        file.name(), file.size(), note == null ? "" : ": " + note);
+    listener.delivered(job, note);
+    return Result.DELIVERED;
   }
 
   /**

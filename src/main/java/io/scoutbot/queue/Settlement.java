@@ -9,6 +9,9 @@ public sealed interface Settlement {
   /** Stored; {@code size} is what the backend stored. */
   record Completed(long size) implements Settlement {}
 
+  /** Sent in the chat its route names, instead of being stored. */
+  record Delivered(long size) implements Settlement {}
+
   /**
    * Back to pending until {@code at}.
    *

@@ -44,7 +44,7 @@ class JobFeedTest {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     return new Job(id, owner, new JobSource.Url(java.net.URI.create("https://e/f")), "f.bin",
         1000, "local", JobState.RUNNING, 1, 0, t, null, "ABC123", null, null, 0, 1, t, t, null,
-        "tag-" + id, "fetching", false);
+        "tag-" + id, "fetching", false, io.scoutbot.queue.Route.STORE, false, false);
   }
 
   @Test

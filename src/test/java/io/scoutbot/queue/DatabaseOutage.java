@@ -100,6 +100,7 @@ final class DatabaseOutage {
             io.scoutbot.safety.FilePolicy.allowAll()),
         new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
             io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
+        JobRunner.Routing.storeOnly(),
         h.policy, h.events, h.throughput,
         new JobRunner.Seams(h.clock, h.clock, d -> h.sleeper.sleep(d), () -> 0.0));
   }

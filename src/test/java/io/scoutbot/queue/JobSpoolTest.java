@@ -65,6 +65,6 @@ class JobSpoolTest {
   private static Job job(JobSource source) {
     Instant t = Instant.EPOCH;
     return new Job(1, 1, source, "x", 1, "local", JobState.COMPLETED, 1, 0, t, null, "ABC123",
-        null, null, 0, 1, t, t, t, null, null, false);
+        null, null, 0, 1, t, t, t, null, null, false, Route.STORE, false, false);
   }
 }

@@ -54,6 +54,8 @@ public final class QueueHarness implements AutoCloseable {
   final AtomicBoolean underPressure = new AtomicBoolean();
   /** The file policy the runner applies to every fetched file; everything passes by default. */
   volatile io.scoutbot.safety.FilePolicy safety = io.scoutbot.safety.FilePolicy.allowAll();
+  /** Where chat-routed jobs go; no chat unless a test says. */
+  volatile JobRunner.Routing routing = JobRunner.Routing.storeOnly();
   /** What the workers' storage health check answers. */
   final AtomicBoolean storageHealthy = new AtomicBoolean(true);
   /** The governor's gate the workers pass before running a job; open unless a test says. */
@@ -110,6 +112,7 @@ public final class QueueHarness implements AutoCloseable {
             1L << 30, safety),
         new JobRunner.Governor(Gate.open(), WorkLimit.fixed(maxConcurrent),
             path -> gcRuns.incrementAndGet()),
+        routing,
         policy, listener, throughput,
         new JobRunner.Seams(clock, clock, d -> sleeper.sleep(d), () -> 0.0));
   }
@@ -138,8 +141,8 @@ public final class QueueHarness implements AutoCloseable {
   /** The facade over this harness's queue, with the given catalog and backend in their place. */
   FileDesk desk(FileCatalog catalog, DeletedFiles deleted, StorageTarget target) {
     return new FileDesk(
-        new FileDesk.Parts(catalog, this.catalog, deleted, queue, queue, queue, queue.limits(),
-            spool,
+        new FileDesk.Parts(catalog, this.catalog, deleted, queue, queue, queue,
+            new io.scoutbot.prefs.JdbcPreferences(db, clock), queue.limits(), spool,
             target,
             Gate.open(), WorkLimit.fixed(maxConcurrent), events, this::workers, throughput,
             maxConcurrent, NODE, Duration.ofMillis(50),

@@ -99,6 +99,7 @@ public final class QueueOpsBench {
               io.scoutbot.fetch.Fetchers.localOnly(), 1L << 30,
               io.scoutbot.safety.FilePolicy.allowAll()),
           new JobRunner.Governor(Gate.open(), WorkLimit.fixed(1), GcPolicy.none()),
+        JobRunner.Routing.storeOnly(),
           RetryPolicy.withAttempts(3), JobListener.NONE, new Throughput(1e7),
           JobRunner.Seams.system());
       WorkerId worker = WorkerId.current("bench");

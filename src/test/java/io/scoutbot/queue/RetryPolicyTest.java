@@ -75,6 +75,6 @@ class RetryPolicyTest {
   private static Job job(int attempts, int failures) {
     return new Job(1, 1, new JobSource.LocalFile(Path.of("/tmp/x"), "n", false), "x", 1, "local",
         JobState.RUNNING, attempts, failures, NOW, null, "ABC123", "n/1/1", NOW, 0, 1, NOW, NOW,
-        null, null, null, false);
+        null, null, null, false, Route.STORE, false, false);
   }
 }

@@ -334,6 +334,7 @@ class UploadWorkersTest {
             }, 1 << 20, io.scoutbot.safety.FilePolicy.allowAll()),
         new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
             io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
+        JobRunner.Routing.storeOnly(),
         h.policy, h.events, h.throughput,
         new JobRunner.Seams(h.clock, h.clock, d -> h.clock.advance(d), () -> 0.0));
     pool = new UploadWorkers(
