@@ -14,9 +14,14 @@ import java.util.Objects;
  * @param code its catalog entry, registered in the transaction that inserted the job
  * @param leaseOwner the worker holding a running job ({@link WorkerId} text), else null
  * @param leaseUntil when a running job's lease ends unless renewed, else null
- * @param progressBytes bytes sent in the current attempt, as of the last heartbeat
+ * @param progressBytes bytes moved in the current phase of the current attempt, as of the last
+ *     heartbeat
  * @param version increases with every claim; a worker's updates carry the version it claimed, so
  *     one that lost its lease cannot overwrite its successor's work
+ * @param tag a front end's tag for the job, returned with its views and events; null if none
+ * @param phase what a running job is doing ({@link #FETCHING} or {@link #STORING}); null otherwise
+ * @param cancelRequested its owner asked to cancel it while it ran; its worker stops and settles it
+ *     cancelled
  */
 public record Job(
     long id,
@@ -37,7 +42,15 @@ public record Job(
     long version,
     Instant createdAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String tag,
+    String phase,
+    boolean cancelRequested) {
+
+  /** The phase of a job reading its source into a local file. */
+  public static final String FETCHING = "fetching";
+  /** The phase of a job sending its file to the storage backend. */
+  public static final String STORING = "storing";
 
   public Job {
     Objects.requireNonNull(source, "source");

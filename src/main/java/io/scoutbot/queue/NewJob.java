@@ -9,8 +9,15 @@ import java.util.Objects;
  * @param name the user's original file name (never a temp name): the catalog shows it back
  * @param size bytes when known, else -1
  * @param destination the storage backend that must store it ({@code StorageTarget.name()})
+ * @param tag a front end's tag, returned with the job's views and events; null if none
  */
-public record NewJob(long ownerId, JobSource source, String name, long size, String destination) {
+public record NewJob(long ownerId, JobSource source, String name, long size, String destination,
+    String tag) {
+
+  /** A job without a front end's tag. */
+  public NewJob(long ownerId, JobSource source, String name, long size, String destination) {
+    this(ownerId, source, name, size, destination, null);
+  }
 
   public NewJob {
     Objects.requireNonNull(source, "source");

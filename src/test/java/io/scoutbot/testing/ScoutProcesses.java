@@ -3,6 +3,7 @@ package io.scoutbot.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scoutbot.config.ConfigLoader;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,15 +106,33 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
   /** Like {@link #start(String, String...)}, with settings for this process alone. */
   public Process start(String name, Map<String, String> extraEnv, String... args)
       throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("-jar", jar().toString()));
+    cmd.addAll(List.of(args));
+    return launch(name, extraEnv, cmd);
+  }
+
+  /**
+   * Starts {@code mainClass} with the jar and then {@code classpath} on the class path, as
+   * {@code name}: a probe that measures the service's code in a JVM of its own.
+   */
+  public Process startClass(String name, List<Path> classpath, String mainClass, String... args)
+      throws IOException {
+    StringBuilder cp = new StringBuilder(jar().toString());
+    classpath.forEach(p -> cp.append(File.pathSeparator).append(p));
+    List<String> cmd = new ArrayList<>(List.of("-cp", cp.toString(), mainClass));
+    cmd.addAll(List.of(args));
+    return launch(name, Map.of(), cmd);
+  }
+
+  private Process launch(String name, Map<String, String> extraEnv, List<String> command)
+      throws IOException {
     if (started.containsKey(name)) {
       throw new IllegalArgumentException("a process named " + name + " was started already");
     }
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(java());
     cmd.addAll(jvm);
-    cmd.add("-jar");
-    cmd.add(jar().toString());
-    cmd.addAll(List.of(args));
+    cmd.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work().toFile())
         .redirectOutput(outFile(name).toFile())
         .redirectError(errFile(name).toFile());
@@ -175,6 +194,11 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
       throw new IllegalStateException(jar + " is missing: end-to-end tests run after `package`");
     }
     return jar;
+  }
+
+  /** The java binary of the running test JVM (a JDK 21 or newer, since the tests compiled). */
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** The names of {@code inherited} that a started process does not get. */

@@ -69,7 +69,8 @@ class PentaractCliIT {
         .isEqualTo("scoutbot/" + code + "/big.iso.segments/manifest.json");
     assertThat(fake.files(storageId)).hasSize(8 + 1); // 40 MiB segments and the manifest
 
-    ScoutProcesses.Result down = run("download", code, "-o", dir.resolve("back.iso").toString(), "--json");
+    ScoutProcesses.Result down =
+        run("download", code, "-o", dir.resolve("back.iso").toString(), "--json");
     assertThat(down.exit()).as(down.err()).isZero();
     assertThat(Files.mismatch(big, dir.resolve("back.iso"))).isEqualTo(-1);
 
@@ -87,6 +88,26 @@ class PentaractCliIT {
     assertThat(storage.get("name").asText()).isEqualTo("pentaract");
     assertThat(storage.get("up").asBoolean()).isTrue();
     assertThat(storage.get("detail").asText()).contains("logged in as " + EMAIL);
+  }
+
+  @Test
+  void status_exitsOne_whilePentaractIsDown_andZeroOnceItIsBack() throws Exception {
+    fake.stop();
+
+    ScoutProcesses.Result down = run("status", "--json");
+
+    // a container health check reads the exit code; the report is printed all the same
+    assertThat(down.exit()).as(down.err()).isEqualTo(1);
+    assertThat(down.json().get("storage").get("up").asBoolean()).isFalse();
+    assertThat(down.json().get("database").get("up").asBoolean()).isTrue();
+    assertThat(down.err()).contains("storage is down");
+
+    fake.start();
+    ScoutProcesses.Result back = run("status", "--json");
+
+    assertThat(back.exit()).as(back.err()).isZero();
+    assertThat(back.json().get("storage").get("up").asBoolean()).isTrue();
+    assertThat(back.json().get("healthy").asBoolean()).isTrue();
   }
 
   @Test
