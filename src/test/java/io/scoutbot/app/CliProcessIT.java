@@ -26,7 +26,8 @@ class CliProcessIT {
   private static final Map<String, String> ENV = Map.of("LOG_LEVEL", "warn");
 
   @TempDir Path work;
-  @RegisterExtension final ScoutProcesses scout = ScoutProcesses.in(() -> work).jvm("-Xmx128m");
+  @RegisterExtension final ScoutProcesses scout = ScoutProcesses.in(() -> work).jvm("-Xmx128m")
+      .cpuNeverThrottles();
 
   @Test
   void uploadThenDownload_inSeparateProcesses_givesIdenticalBytes() throws Exception {

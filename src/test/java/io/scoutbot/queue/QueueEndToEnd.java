@@ -36,7 +36,7 @@ final class QueueEndToEnd {
    * shortest lease allowed so that dead workers are found by pid sooner.
    */
   static ScoutProcesses processes(Supplier<Path> work) {
-    return ScoutProcesses.in(work).jvm("-Xmx128m", "-XX:TieredStopAtLevel=1")
+    return ScoutProcesses.in(work).jvm("-Xmx128m", "-XX:TieredStopAtLevel=1").cpuNeverThrottles()
         .env("NODE_ID", "it-node")
         .env("LOG_LEVEL", "info")
         .env("QUEUE_POLL_SECONDS", "1")

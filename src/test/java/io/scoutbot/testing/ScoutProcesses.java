@@ -94,6 +94,16 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
   }
 
   /** The folder every process runs in. */
+  /**
+   * For tests that are not about the governor: the host's CPU cannot throttle these processes
+   * (a CPU above 100 % cannot happen), so a test machine busy with other builds does not make them
+   * wait up to RESOURCE_THROTTLE_MAX_WAIT_SECONDS at the gate. Memory and disk pressure still
+   * apply; the governor's own behaviour is ResourceGovernorIT's and the resource package's tests.
+   */
+  public ScoutProcesses cpuNeverThrottles() {
+    return env("RESOURCE_CPU_THRESHOLD", "100");
+  }
+
   public Path work() {
     return work.get();
   }

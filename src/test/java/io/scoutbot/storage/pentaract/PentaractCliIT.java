@@ -31,7 +31,7 @@ class PentaractCliIT {
   private static final String PASSWORD = "secret";
 
   @TempDir Path dir;
-  @RegisterExtension final ScoutProcesses scout = ScoutProcesses.in(() -> dir).jvm("-Xmx64m")
+  @RegisterExtension final ScoutProcesses scout = ScoutProcesses.in(() -> dir).jvm("-Xmx64m").cpuNeverThrottles()
       .env("PENTARACT_ENABLED", "true")
       .env("PENTARACT_EMAIL", EMAIL)
       .env("PENTARACT_PASSWORD", PASSWORD);
