@@ -20,6 +20,7 @@ import io.scoutbot.queue.JobEvents;
 import io.scoutbot.queue.JobRunner;
 import io.scoutbot.queue.JobSpool;
 import io.scoutbot.queue.RetryPolicy;
+import io.scoutbot.queue.StorageSweep;
 import io.scoutbot.queue.Throughput;
 import io.scoutbot.queue.UploadWorkers;
 import io.scoutbot.queue.WorkerId;
@@ -210,7 +211,7 @@ final class Application implements CliContext, AutoCloseable {
         .add("GC after upload", () -> {}, gc::close)
         .add("database", database::dataSource, database::close)
         .add("storage", this::startStorage, this::closeStorage)
-        .add("file desk", this::removeLeftoverObjects, files::close)
+        .add("file desk", this::reconcileStorage, files::close)
         .add("URL fetching", urls::start, urls::close)
         .add("temp space", sweeper::start, sweeper::close)
         .add("upload workers", this::startWorkers, this::stopWorkers);
@@ -293,16 +294,22 @@ final class Application implements CliContext, AutoCloseable {
   }
 
   /**
-   * Objects of files deleted while the backend was down: up to a thousand backend calls, so in the
-   * background, delaying nothing.
+   * Makes the storage agree with the catalog and the queue after whatever happened while no serve
+   * ran: objects of files deleted while the backend was down, and objects of jobs that ended
+   * without their file stored (adopted when a failed job's file is complete, else removed). Up to
+   * a thousand backend calls, so in the background, delaying nothing.
    */
-  private void removeLeftoverObjects() {
-    Thread.ofVirtual().name("scoutbot-leftover-objects").start(() -> {
+  private void reconcileStorage() {
+    StorageSweep sweep = new StorageSweep(queue, catalog, catalog, storage, gate, events);
+    Thread.ofVirtual().name("scoutbot-storage-reconcile").start(() -> {
       try {
         files.removeLeftoverObjects();
+        sweep.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        log.warn("Could not remove the leftover objects of deleted files ({}); tried again at"
-            + " the next start", e.getMessage());
+        log.warn("Could not reconcile the storage with the catalog ({}); tried again at the next"
+            + " start", e.getMessage());
       }
     });
   }

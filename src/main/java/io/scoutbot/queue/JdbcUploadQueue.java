@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * never runs, and a job never exists without the code its user knows it by.
  */
 public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
-    QueueHousekeeping {
+    QueueHousekeeping, EndedJobs {
 
   private static final Logger log = LoggerFactory.getLogger(JdbcUploadQueue.class);
 
@@ -363,6 +363,19 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
       }
     }
     return out;
+  }
+
+  @Override
+  public List<Job> recentlyEndedUnstored(int limit) {
+    return query("SELECT " + COLUMNS + " FROM upload_job WHERE state IN ('failed', 'cancelled')"
+        + " AND code IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT " + limit);
+  }
+
+  @Override
+  public boolean adopt(Job job, long size) {
+    return update("UPDATE upload_job SET state = 'completed', last_error = NULL, size = ?,"
+        + " progress_bytes = ?, finished_at = ? WHERE id = ? AND state = 'failed'", size, size,
+        clock.millis(), job.id()) == 1;
   }
 
   @Override

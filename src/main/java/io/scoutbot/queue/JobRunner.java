@@ -20,6 +20,7 @@ import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.safety.FilePolicy;
 import io.scoutbot.storage.ObjectKeys;
+import io.scoutbot.storage.Presence;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.StoredObject;
 import io.scoutbot.storage.UploadRequest;
@@ -264,6 +265,13 @@ public final class JobRunner {
   }
 
   private Result attempt(Job job, JobTracker tracker) throws InterruptedException {
+    if (job.takenOver()) {
+      // its last worker died: whatever it stored is the truth to start from
+      Optional<Result> done = adoptOrClean(job, "its last worker had stored it before it stopped");
+      if (done.isPresent()) {
+        return done.get();
+      }
+    }
     if (job.failures() >= policy.maxAttempts()) {
       // the claim counts a taken-over lease as a failure: this job's earlier attempts ended with
       // their worker gone (crashed, or killed - e.g. out of memory); running it again could only
@@ -302,7 +310,25 @@ public final class JobRunner {
       throw e;
     }
     Duration took = Duration.ofNanos(nanos.getAsLong() - start);
-    // from here on the bytes are stored: a database failure must not turn that into a failed attempt
+    Result done = completed(job, entry.get(), stored);
+    if (done == Result.COMPLETED) {
+      throughput.observe(stored.size(), took);
+      gc.afterUpload("queue");
+      log.info("Upload completed: job {} stored {} as {} ({} bytes in {} ms, {})", job.id(),
+          job.name(), job.code(), stored.size(), took.toMillis(), target.name());
+      listener.completed(job, completedEntry(job, entry.get()));
+    }
+    return done;
+  }
+
+  /**
+   * Records that {@code stored} holds the job's file: the catalog entry completes, then the job;
+   * its temp files go. From here on the bytes are stored: a database failure must not turn that
+   * into a failed attempt.
+   *
+   * @return {@link Result#COMPLETED}, or {@link Result#LOST} when another worker has the job
+   */
+  private Result completed(Job job, StoredFile entry, StoredObject stored) {
     if (!recorded(job, () -> states.transition(job.code(), FileStatus.COMPLETED, stored, null))) {
       // its owner deleted the file while it was uploading: do not bring it back (the catalog
       // refuses to, so this holds even when the delete lands at the last moment). The object is
@@ -325,12 +351,63 @@ public final class JobRunner {
     }
     spool.release(job);
     jobDirs.release(job.id());
-    throughput.observe(stored.size(), took);
-    gc.afterUpload("queue");
-    log.info("Upload completed: job {} stored {} as {} ({} bytes in {} ms, {})", job.id(),
-        job.name(), job.code(), stored.size(), took.toMillis(), target.name());
-    listener.completed(job, completedEntry(job, entry.get()));
     return Result.COMPLETED;
+  }
+
+  /**
+   * Asks the storage whether it holds the job's file (a worker that died after storing it, an
+   * answer that was lost): if it does, the job completes with it, whatever its attempts; if what
+   * is there is partial, it is removed. Jobs whose file was never fetched (its size unknown) have
+   * nothing stored to ask about.
+   *
+   * @param why the log's words for how the object came to be there
+   * @return the outcome when the storage held the file, else empty
+   * @throws ScoutFailure when the storage cannot be asked (it is down); classified by the target
+   */
+  private Optional<Result> adoptOrClean(Job job, String why) {
+    Optional<StoredFile> entry = catalog.find(job.ownerId(), job.code());
+    if (entry.isEmpty() || entry.get().size() < 0) {
+      return Optional.empty();
+    }
+    StoredFile e = entry.get();
+    String key = ObjectKeys.of(job.code(), e.name());
+    Presence p = target.presence(key, e.size(), sourceOf(job, e.size()));
+    if (p instanceof Presence.Complete c) {
+      Result done = completed(job, e, c.object());
+      if (done == Result.COMPLETED) {
+        log.info("Upload completed: job {} stored {} as {} ({} bytes, {}): {}", job.id(),
+            e.name(), job.code(), c.object().size(), target.name(), why);
+        listener.completed(job, completedEntry(job, e));
+      }
+      return Optional.of(done);
+    }
+    target.delete(((Presence.Incomplete) p).location());
+    return Optional.empty();
+  }
+
+  /**
+   * The local file the job's object was stored from, to hash for the record when the backend
+   * keeps no digest: a local source, or the fetched file of that size in the job's directory.
+   */
+  private Path sourceOf(Job job, long size) {
+    if (job.source() instanceof JobSource.LocalFile f) {
+      return f.path();
+    }
+    Path dir = jobDirs.of(job.id());
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+      return files.filter(java.nio.file.Files::isRegularFile)
+          .filter(p -> sizeOf(p) == size).findFirst().orElse(null);
+    } catch (java.io.IOException e) {
+      return null; // no directory: nothing fetched
+    }
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return java.nio.file.Files.size(p);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
   }
 
   /**
@@ -431,6 +508,7 @@ public final class JobRunner {
     boolean wasInterrupted = Thread.interrupted();
     try {
       String reason = "cancelled by its owner";
+      removeWhatItStored(job);
       if (!once(() -> queue.settle(job, new Settlement.Cancelled(reason)))) {
         return lost(job);
       }
@@ -450,17 +528,57 @@ public final class JobRunner {
     }
   }
 
+  /**
+   * Removes whatever a cancelled job stored, whole or partial; when the storage cannot be reached
+   * now, serve's sweep of ended jobs removes it at its next start.
+   */
+  private void removeWhatItStored(Job job) {
+    try {
+      Optional<StoredFile> entry = once(() -> catalog.find(job.ownerId(), job.code()));
+      if (entry.isEmpty() || entry.get().size() < 0) {
+        return;
+      }
+      String key = ObjectKeys.of(job.code(), entry.get().name());
+      Presence p = target.presence(key, entry.get().size(), null);
+      target.delete(p instanceof Presence.Complete c ? c.object().location()
+          : ((Presence.Incomplete) p).location());
+    } catch (ScoutFailure e) {
+      log.warn("Job {} ({}) was cancelled, but what it stored could not be removed now ({});"
+          + " serve removes it at its next start", job.id(), job.name(), e.getMessage());
+    }
+  }
+
   private Result failed(Job job, RuntimeException e) {
     Settlement s = policy.decide(job, e, clock.instant(), random);
     if (e instanceof CrashLoop && s instanceof Settlement.Failed f) {
       s = new Settlement.Failed(f.error(), true); // the host's fault, maybe: keep the copy
     }
-    Settlement settlement = s;
     // check the lease before touching the catalog, so a worker that lost the job does not
     // overwrite what its successor records; then the catalog, then the job row (see the class)
     if (recorded(job, () -> queue.renew(job, Heartbeat.start(job))) == Lease.LOST) {
       return lost(job);
     }
+    RuntimeException cause = e;
+    if (s instanceof Settlement.Failed f) {
+      // "failed" only after the storage was asked: it may hold the file after all (an answer that
+      // was lost), and a job that fails for good leaves nothing behind there
+      try {
+        Optional<Result> adopted = adoptOrClean(job, "the storage holds it after all, although"
+            + " the attempt failed (" + f.error() + ")");
+        if (adopted.isPresent()) {
+          return adopted.get();
+        }
+      } catch (ScoutFailure unasked) {
+        if (interrupted(unasked)) {
+          return release(job);
+        }
+        s = new Settlement.Retry(clock.instant().plus(policy.outageBackoff().delay(0, random)),
+            f.error() + "; the storage could not be asked whether it holds the file ("
+                + unasked.getMessage() + "), so the job waits and asks again", false);
+        cause = unasked;
+      }
+    }
+    Settlement settlement = s;
     boolean entryExists = recorded(job, () -> catalogEntryExists(job));
     if (settlement instanceof Settlement.Retry retry) {
       if (entryExists) {
@@ -470,7 +588,7 @@ public final class JobRunner {
       if (!recorded(job, () -> queue.settle(job, retry))) {
         return lost(job);
       }
-      boolean outage = ScoutFailure.dispositionOf(e).kind() == Disposition.Kind.UNAVAILABLE;
+      boolean outage = ScoutFailure.dispositionOf(cause).kind() == Disposition.Kind.UNAVAILABLE;
       if (outage) {
         log.warn("Job {} ({}): storage unavailable ({}); it stays queued with its file and is"
             + " retried at {} - an outage loses nothing", job.id(), job.name(), retry.error(),

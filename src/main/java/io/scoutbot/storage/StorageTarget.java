@@ -2,7 +2,6 @@ package io.scoutbot.storage;
 
 import io.scoutbot.transfer.Progress;
 import java.nio.file.Path;
-import java.util.OptionalLong;
 
 /**
  * A place that keeps stored files' bytes. Implementations are thread-safe, stream in both directions
@@ -37,6 +36,16 @@ public interface StorageTarget {
   /** Deletes the object (every part of it); deleting what does not exist is not an error. */
   void delete(String location);
 
-  /** The object's size in bytes, or empty when nothing complete exists at {@code location}. */
-  OptionalLong size(String location);
+  /**
+   * What the backend holds under {@code key} for a file of {@code size} bytes: the complete object
+   * an earlier attempt stored (a worker that died before recording it, an answer that was lost),
+   * or not. The queue asks before it declares a job failed and when it takes a job over, so the
+   * outcome a user is told is the storage's truth. For a segmented object every segment and the
+   * manifest are checked.
+   *
+   * @param source the local file that was being stored, hashed for the record when the backend
+   *     keeps no digest of its own; may be null or missing (then a plain object cannot be
+   *     recorded, and it reads as incomplete)
+   */
+  Presence presence(String key, long size, Path source);
 }

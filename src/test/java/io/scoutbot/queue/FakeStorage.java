@@ -1,6 +1,7 @@
 package io.scoutbot.queue;
 
 import io.scoutbot.retry.Disposition;
+import io.scoutbot.storage.Presence;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StorageException;
 import io.scoutbot.storage.StorageTarget;
@@ -38,6 +39,9 @@ final class FakeStorage implements StorageTarget {
   volatile Runnable during = () -> {};
   /** Deletes fail (the backend is down) while set. */
   volatile boolean deletesFail;
+  /** Presence checks fail (the backend is down) while set. */
+  volatile boolean presenceFails;
+  final AtomicInteger presenceChecks = new AtomicInteger();
 
   static RuntimeException unavailable() {
     return new StorageException("storage unreachable (connection refused)",
@@ -91,8 +95,12 @@ final class FakeStorage implements StorageTarget {
   }
 
   @Override
-  public OptionalLong size(String location) {
-    StoredObject o = objects.get(location);
-    return o == null ? OptionalLong.empty() : OptionalLong.of(o.size());
+  public Presence presence(String key, long size, Path source) {
+    presenceChecks.incrementAndGet();
+    if (presenceFails) {
+      throw unavailable();
+    }
+    StoredObject o = objects.get(key);
+    return o != null && o.size() == size ? new Presence.Complete(o) : new Presence.Incomplete(key);
   }
 }

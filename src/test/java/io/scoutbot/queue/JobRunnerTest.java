@@ -8,6 +8,7 @@ import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.fetch.JobSource;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.StorageException;
+import io.scoutbot.storage.StoredObject;
 import io.scoutbot.transfer.Sha256;
 import java.net.URI;
 import java.nio.file.Files;
@@ -369,5 +370,92 @@ class JobRunnerTest {
     MessageDigest d = Sha256.newDigest();
     d.update(Files.readAllBytes(p));
     return Sha256.hex(d);
+  }
+
+  // ---------------------------------------------------------------- the storage's truth
+
+  /** What the storage holds when the job's upload ran to the end: the object under its key. */
+  private void storedAlready(Job job, long size) {
+    String key = job.code() + "/" + job.name();
+    h.storage.objects.put(key, new StoredObject(key, size, "ab".repeat(32), 1));
+  }
+
+  @Test
+  void takeover_ofAJobWhoseWorkerDiedAfterStoringIt_completesIt_withoutUploadingAgain()
+      throws Exception {
+    Job job = h.submit(1, "done.bin", 100, true);
+    claim(); // the worker that stored it and died before recording it
+    storedAlready(job, 100);
+    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+    Job taken = claim();
+    assertThat(taken.takenOver()).isTrue();
+
+    assertThat(h.runner.run(taken, JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+
+    assertThat(h.storage.attempts).as("not uploaded again").hasValue(0);
+    assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status())
+        .isEqualTo(FileStatus.COMPLETED);
+    assertThat(events).containsExactly("completed " + job.code() + " completed");
+  }
+
+  @Test
+  void theCrashLoopGuard_asksTheStorageFirst_soAStoredFileIsNeverToldAsFailed() throws Exception {
+    Job job = h.submit(1, "oom.bin", 10, true);
+    Job claimed = claim();
+    for (int i = 0; i < h.policy.maxAttempts(); i++) {
+      h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+      claimed = claim();
+    }
+    assertThat(claimed.failures()).isGreaterThanOrEqualTo(h.policy.maxAttempts());
+    storedAlready(job, 10); // the last worker did store it before it was killed
+
+    assertThat(h.runner.run(claimed, JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void aFailureForGood_whenTheStorageHoldsTheFileAfterAll_completesInstead() throws Exception {
+    Job job = h.submit(1, "lost-answer.bin", 100, true);
+    h.storage.failure = r -> {
+      storedAlready(job, 100); // stored; the answer never came back
+      return new StorageException("connection closed before the answer", Disposition.PERMANENT);
+    };
+
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+
+    assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(events).containsExactly("completed " + job.code() + " completed");
+  }
+
+  @Test
+  void aFailureForGood_leavesNothingBehindInTheStorage() throws Exception {
+    Job job = h.submit(1, "partial.bin", 100, true);
+    h.storage.failure = r -> {
+      String key = job.code() + "/partial.bin";
+      h.storage.objects.put(key, new StoredObject(key, 40, "cd".repeat(32), 1)); // a partial
+      return new StorageException("file rejected", Disposition.PERMANENT);
+    };
+
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
+
+    assertThat(h.storage.objects).isEmpty();
+    assertThat(h.storage.presenceChecks).hasValue(1);
+  }
+
+  @Test
+  void aFailureForGood_whenTheStorageCannotBeAsked_waitsAndAsksAgain_insteadOfFailing()
+      throws Exception {
+    Job job = h.submit(1, "unknown.bin", 100, true);
+    h.storage.failure = r -> new StorageException("file rejected", Disposition.PERMANENT);
+    h.storage.presenceFails = true;
+
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.UNAVAILABLE);
+
+    Job after = h.queue.find(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.PENDING);
+    assertThat(after.failures()).isZero();
+    assertThat(after.lastError()).contains("the storage could not be asked");
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
   }
 }

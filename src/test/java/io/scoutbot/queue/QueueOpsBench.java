@@ -210,8 +210,8 @@ public final class QueueOpsBench {
     public void delete(String location) {}
 
     @Override
-    public OptionalLong size(String location) {
-      return OptionalLong.empty();
+    public io.scoutbot.storage.Presence presence(String key, long size, Path source) {
+      return new io.scoutbot.storage.Presence.Incomplete(key);
     }
   }
 }

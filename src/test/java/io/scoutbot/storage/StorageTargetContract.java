@@ -49,7 +49,8 @@ public abstract class StorageTargetContract {
 
     assertThat(second.location()).isEqualTo(first.location());
     assertThat(second.sha256()).isEqualTo(first.sha256());
-    assertThat(target().size(second.location())).hasValue(50_000);
+    assertThat(target().presence("TWICE1/twice.bin", 50_000, src))
+        .isEqualTo(new Presence.Complete(second));
   }
 
   @Test
@@ -88,8 +89,41 @@ public abstract class StorageTargetContract {
   }
 
   @Test
-  void size_ofMissingObject_isEmpty() {
-    assertThat(target().size("NOPE00/missing.bin")).isEmpty();
+  void presence_ofMissingObject_isIncomplete_atTheLocationToClean() throws IOException {
+    Path src = file("m.bin", 10_000);
+
+    Presence p = target().presence("NOPE00/missing.bin", 10_000, src);
+
+    assertThat(p).isInstanceOf(Presence.Incomplete.class);
+    target().delete(((Presence.Incomplete) p).location()); // harmless: nothing is there
+  }
+
+  @Test
+  void presence_ofAStoredObject_recordsItWhole_evenWhenTheUploadsAnswerWasLost()
+      throws IOException {
+    Path src = file("lost.bin", 300_000); // segmented where the backend segments
+    StoredObject stored = target().upload(request(src, "LOST01/lost.bin"));
+
+    Presence p = target().presence("LOST01/lost.bin", 300_000, src);
+
+    assertThat(p).isEqualTo(new Presence.Complete(stored));
+  }
+
+  @Test
+  void presence_ofAnObjectOfAnotherSize_isIncomplete() throws IOException {
+    Path src = file("other.bin", 20_000);
+    target().upload(request(src, "SIZE01/other.bin"));
+
+    assertThat(target().presence("SIZE01/other.bin", 20_001, src))
+        .isInstanceOf(Presence.Incomplete.class);
+  }
+
+  @Test
+  void presence_ofAnEmptyFile_isComplete_withoutAnyRemoteObject() throws IOException {
+    Path src = file("e.txt", 0);
+    StoredObject stored = target().upload(request(src, "EMPTY2/e.txt"));
+
+    assertThat(target().presence("EMPTY2/e.txt", 0, src)).isEqualTo(new Presence.Complete(stored));
   }
 
   @Test
@@ -100,7 +134,8 @@ public abstract class StorageTargetContract {
     target().delete(stored.location());
     target().delete(stored.location());
 
-    assertThat(target().size(stored.location())).isEmpty();
+    assertThat(target().presence("DEL001/d.bin", 10_000, src))
+        .isInstanceOf(Presence.Incomplete.class);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.scoutbot.health.HealthCheck;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.ObjectKeys;
+import io.scoutbot.storage.Presence;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StorageException;
 import io.scoutbot.storage.StorageTarget;
@@ -25,8 +26,8 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -34,7 +35,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -178,13 +178,28 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
     }
   }
 
+  /**
+   * Objects appear under their key only complete (written beside it, then renamed), so one of the
+   * right size is whole; it is recorded with the SHA-256 of its own bytes.
+   */
   @Override
-  public OptionalLong size(String location) {
-    Path file = resolve(location);
+  public Presence presence(String key, long size, Path source) {
+    Path file = resolve(key);
     try {
-      return Files.isRegularFile(file) ? OptionalLong.of(Files.size(file)) : OptionalLong.empty();
+      if (!Files.isRegularFile(file) || Files.size(file) != size) {
+        return new Presence.Incomplete(key);
+      }
+      try (MemoryBudget.Operation op = budget.openOperation("local check " + key);
+          MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, minimumBuffer)) {
+        return new Presence.Complete(new StoredObject(key, size,
+            Sha256.ofFile(file, buffer.buffer()), size == 0 ? 0 : 1));
+      }
+    } catch (InterruptedException | InterruptedIOException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("the check of " + key + " was cancelled", Disposition.RETRY, e);
     } catch (IOException e) {
-      return OptionalLong.empty();
+      throw new StorageException("cannot read " + key + " in " + root + ": " + e.getMessage(),
+          Disposition.RETRY, e);
     }
   }
 

@@ -7,7 +7,8 @@ import io.scoutbot.storage.UploadRequest;
 import io.scoutbot.transfer.Progress;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.util.OptionalLong;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * How one shape of remote object is written, read back, sized and deleted in a Pentaract storage:
@@ -31,6 +32,14 @@ interface ObjectLayout {
   /** Deletes every part of the object; what does not exist is not an error. */
   void delete(String storage, String location);
 
-  /** The object's size, or empty when nothing complete is at {@code location}. */
-  OptionalLong size(String storage, String location);
+  /** Where this layout stores the object of {@code key}. */
+  String location(String key);
+
+  /**
+   * The complete object of {@code key} for a file of {@code size} bytes, or empty when what is
+   * there (if anything) is not it; {@code source} is the local file, hashed when the layout keeps
+   * no digest (its buffer reserved in {@code op}).
+   */
+  Optional<StoredObject> complete(String storage, String key, long size, Path source,
+      MemoryBudget.Operation op) throws IOException, InterruptedException;
 }

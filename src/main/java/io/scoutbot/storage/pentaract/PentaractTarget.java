@@ -6,6 +6,7 @@ import io.scoutbot.config.Secret;
 import io.scoutbot.health.HealthCheck;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.retry.Backoff;
+import io.scoutbot.storage.Presence;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.StoredObject;
@@ -234,11 +235,22 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
   }
 
   @Override
-  public OptionalLong size(String location) {
-    if (RemotePaths.isEmpty(location)) {
-      return OptionalLong.of(0);
+  public Presence presence(String key, long size, Path source) {
+    if (size == 0) {
+      return new Presence.Complete(new StoredObject(RemotePaths.empty(key), 0, Sha256.empty(), 0));
     }
-    return layoutOf(location).size(session.storageId(), location);
+    String storage = session.storageId();
+    ObjectLayout layout = segmented.fits(size) ? segmented : plain;
+    try (MemoryBudget.Operation op = budget.openOperation("pentaract check " + key)) {
+      return layout.complete(storage, key, size, source, op)
+          .<Presence>map(Presence.Complete::new)
+          .orElseGet(() -> new Presence.Incomplete(layout.location(key)));
+    } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
+      Thread.currentThread().interrupt();
+      throw PentaractFailure.cancelled("the check of " + key, e);
+    } catch (IOException e) {
+      throw PentaractFailure.local(e, source, "read");
+    }
   }
 
   /** Logs in and finds the storage: whether Pentaract can be used now, and why not. */

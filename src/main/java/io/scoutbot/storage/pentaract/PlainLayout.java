@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -99,7 +100,26 @@ final class PlainLayout implements ObjectLayout {
   }
 
   @Override
-  public OptionalLong size(String storage, String path) {
-    return files.size(storage, path);
+  public String location(String key) {
+    return RemotePaths.object(key);
+  }
+
+  /**
+   * Pentaract keeps no digest: a stored file of the right size is recorded with the SHA-256 of the
+   * local file it was stored from (the same bytes: a file's key is its code, and its size must
+   * match), so without that file nothing can be recorded.
+   */
+  @Override
+  public Optional<StoredObject> complete(String storage, String key, long size, Path source,
+      MemoryBudget.Operation op) throws IOException, InterruptedException {
+    String path = location(key);
+    OptionalLong stored = files.size(storage, path);
+    if (stored.isEmpty() || stored.getAsLong() != size || source == null
+        || !Files.isRegularFile(source) || Files.size(source) != size) {
+      return Optional.empty();
+    }
+    try (MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, Math.min(chunkSize, 64 << 10))) {
+      return Optional.of(new StoredObject(path, size, Sha256.ofFile(source, buffer.buffer()), 1));
+    }
   }
 }

@@ -8,13 +8,13 @@ import io.scoutbot.storage.pentaract.PentaractClient.TreeEntry;
 import io.scoutbot.transfer.Progress;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -135,10 +135,18 @@ final class SegmentedLayout implements ObjectLayout {
 
   /** The file's size when the manifest is intact and every segment it names is complete. */
   @Override
-  public OptionalLong size(String storage, String location) {
+  public String location(String key) {
+    return RemotePaths.manifest(key);
+  }
+
+  /** Complete when the manifest says this size and every segment it lists is stored whole. */
+  @Override
+  public Optional<StoredObject> complete(String storage, String key, long size, Path source,
+      MemoryBudget.Operation op) {
+    String location = location(key);
     Optional<Manifest> manifest = manifests.readUnlessDamaged(storage, location);
-    if (manifest.isEmpty()) {
-      return OptionalLong.empty();
+    if (manifest.isEmpty() || manifest.get().size() != size) {
+      return Optional.empty();
     }
     Map<String, Long> stored = new HashMap<>();
     for (TreeEntry e : files.list(storage, RemotePaths.folderOf(location))) {
@@ -148,9 +156,10 @@ final class SegmentedLayout implements ObjectLayout {
     }
     for (Manifest.Segment s : manifest.get().segments()) {
       if (stored.getOrDefault(s.path(), -1L) != s.size()) {
-        return OptionalLong.empty();
+        return Optional.empty();
       }
     }
-    return OptionalLong.of(manifest.get().size());
+    return Optional.of(new StoredObject(location, size, manifest.get().sha256(),
+        manifest.get().segments().size()));
   }
 }

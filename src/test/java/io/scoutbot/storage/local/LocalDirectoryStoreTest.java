@@ -83,7 +83,9 @@ class LocalDirectoryStoreTest {
                 "application/octet-stream", Progress.NONE)))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("changed while it was being stored");
-    assertThat(store.size("GROW01/grow.bin")).isEmpty();
+    assertThat(store.presence("GROW01/grow.bin", 999, src))
+        .isInstanceOf(io.scoutbot.storage.Presence.Incomplete.class);
+    assertThat(store.root().resolve("GROW01/grow.bin")).doesNotExist();
   }
 
   @Test
@@ -106,7 +108,8 @@ class LocalDirectoryStoreTest {
   @Test
   void keys_thatWouldEscapeTheRoot_areRefused() {
     LocalDirectoryStore store = store();
-    assertThatThrownBy(() -> store.size("../outside")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.presence("../outside", 1, null))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.delete("a/../../x")).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.retry.Disposition;
+import io.scoutbot.storage.Presence;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StoredObject;
 import io.scoutbot.storage.UploadRequest;
@@ -239,14 +240,13 @@ class PentaractFaultTest {
       Thread.currentThread().interrupt();
       return target.upload(request(src, "HELD03/never.bin"));
     });
-    Outcome size = Outcome.of(() -> {
+    Outcome check = Outcome.of(() -> {
       Thread.currentThread().interrupt();
-      return target.size("scoutbot/HELD03/never.bin");
+      return target.presence("HELD03/never.bin", 1000, src);
     });
 
     assertThat(upload.failure(Duration.ofSeconds(3))).hasMessageContaining("was cancelled");
-    assertThat(size.failure(Duration.ofSeconds(3)))
-        .hasMessage("listing scoutbot/HELD03 was cancelled");
+    assertThat(check.failure(Duration.ofSeconds(3))).hasMessageContaining("was cancelled");
     assertThat(f.fake.count("POST upload_to")).isZero();
     assertThat(f.fake.count("GET files")).isZero();
   }
@@ -379,18 +379,24 @@ class PentaractFaultTest {
   }
 
   @Test
-  void size_ofASegmentedFile_isEmptyOnceASegmentOrItsManifestIsDamaged() throws IOException {
+  void presence_ofASegmentedFile_isIncompleteOnceASegmentOrItsManifestIsDamaged()
+      throws IOException {
     f.segmentBytes = 128 << 10;
-    StoredObject a = f.target().upload(request(file("a.bin", 300_000), "SIZE01/a.bin"));
-    StoredObject b = f.target().upload(request(file("b.bin", 300_000), "SIZE02/b.bin"));
-    assertThat(f.target().size(a.location())).hasValue(300_000);
+    Path fileA = file("a.bin", 300_000);
+    Path fileB = file("b.bin", 300_000);
+    StoredObject a = f.target().upload(request(fileA, "SIZE01/a.bin"));
+    StoredObject b = f.target().upload(request(fileB, "SIZE02/b.bin"));
+    assertThat(f.target().presence("SIZE01/a.bin", 300_000, fileA))
+        .isEqualTo(new Presence.Complete(a));
 
     f.fake.resize(f.storageId, "scoutbot/SIZE01/a.bin.segments/00002", 10);
     Path manifest = f.fake.blob(f.storageId, b.location()).orElseThrow();
     Files.write(manifest, new byte[(int) Files.size(manifest)]);
 
-    assertThat(f.target().size(a.location())).isEmpty();
-    assertThat(f.target().size(b.location())).isEmpty();
+    assertThat(f.target().presence("SIZE01/a.bin", 300_000, fileA))
+        .isEqualTo(new Presence.Incomplete(a.location()));
+    assertThat(f.target().presence("SIZE02/b.bin", 300_000, fileB))
+        .isEqualTo(new Presence.Incomplete(b.location()));
   }
 
   @Test
@@ -401,7 +407,7 @@ class PentaractFaultTest {
     StoredObject stored = f.target().upload(request(src, "PADD01/padded.bin"));
     f.fake.padDownloads(64L << 20); // far more than any manifest
 
-    assertThatThrownBy(() -> f.target().size(stored.location()))
+    assertThatThrownBy(() -> f.target().presence("PADD01/padded.bin", 300_000, src))
         .isInstanceOf(PentaractFailure.class)
         .hasMessageContaining("more than the")
         .hasMessageContaining("bytes the listing gives for the manifest " + stored.location());
@@ -415,7 +421,8 @@ class PentaractFaultTest {
     long manifestBytes = Files.size(f.fake.blob(f.storageId, stored.location()).orElseThrow());
     f.budget = new MemoryBudget(8 << 20, 4 << 20);
 
-    assertThat(f.newTarget().size(stored.location())).hasValue(400_000);
+    assertThat(f.newTarget().presence("MANY01/many.bin", 400_000, src))
+        .isEqualTo(new Presence.Complete(stored));
 
     assertThat(manifestBytes).isGreaterThan(8 << 10);
     assertThat(f.budget.peak()).isEqualTo(manifestBytes);

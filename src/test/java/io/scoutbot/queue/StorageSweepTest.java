@@ -1,0 +1,91 @@
+package io.scoutbot.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scoutbot.catalog.FileStatus;
+import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.resource.Gate;
+import io.scoutbot.storage.StoredObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** At serve's start the storage is made to agree with jobs that ended without their file. */
+class StorageSweepTest {
+
+  @TempDir Path dir;
+  private QueueHarness h;
+  private final List<String> told = new CopyOnWriteArrayList<>();
+  private StorageSweep sweep;
+
+  @BeforeEach
+  void setUp() {
+    h = new QueueHarness(dir, 1, 1);
+    sweep = new StorageSweep(h.queue, h.catalog, h.catalog, h.storage, Gate.open(),
+        new JobListener() {
+          @Override
+          public void completed(Job job, StoredFile file) {
+            told.add(job.id() + " completed as " + file.code());
+          }
+        });
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  /** A job that ended {@code how}, while the storage got {@code bytes} of it under its key. */
+  private Job ended(String name, Settlement how, long bytes) throws Exception {
+    Job job = h.submit(1, name, 100, false);
+    Job claimed = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+    h.queue.settle(claimed, how);
+    h.catalog.transition(job.code(), FileStatus.FAILED, null, "whatever it was");
+    if (bytes >= 0) {
+      String key = job.code() + "/" + name;
+      h.storage.objects.put(key, new StoredObject(key, bytes, "ef".repeat(32), 1));
+    }
+    return job;
+  }
+
+  @Test
+  void aFailedJobWhoseFileIsStoredComplete_isAdopted_andItsOwnerTold() throws Exception {
+    Job job = ended("whole.bin", new Settlement.Failed("gave up"), 100);
+
+    assertThat(sweep.run()).isEqualTo(1);
+
+    assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status())
+        .isEqualTo(FileStatus.COMPLETED);
+    assertThat(told).containsExactly(job.id() + " completed as " + job.code());
+  }
+
+  @Test
+  void whatEndedJobsLeftPartial_orCancelledOnesStored_isRemoved() throws Exception {
+    ended("partial.bin", new Settlement.Failed("gave up"), 40);
+    Job cancelled = ended("cancelled.bin", new Settlement.Cancelled("cancelled by its owner"),
+        100);
+
+    sweep.run();
+
+    assertThat(h.storage.objects).isEmpty();
+    assertThat(h.queue.find(cancelled.id()).orElseThrow().state())
+        .isEqualTo(JobState.CANCELLED);
+    assertThat(told).isEmpty();
+  }
+
+  @Test
+  void aStorageThatCannotBeAsked_stopsTheSweep_forTheNextStart() throws Exception {
+    ended("a.bin", new Settlement.Failed("gave up"), 100);
+    ended("b.bin", new Settlement.Failed("gave up"), 100);
+    h.storage.presenceFails = true;
+
+    assertThat(sweep.run()).isZero();
+    assertThat(h.storage.presenceChecks).as("not once per job against a storage that is down")
+        .hasValue(1);
+  }
+}
