@@ -324,7 +324,8 @@ final class Application implements CliContext, AutoCloseable {
         log.warn("Storage backend pentaract is not usable yet ({}); ScoutBot keeps running: {}",
             health.detail(), pentaract.unavailable()
                 ? "storage work is kept (UNAVAILABLE) while a background check retries with backoff"
-                : "storage operations fail with this reason until the setting is fixed");
+                : "uploads wait (blocked) with their files until this is fixed; they are tried"
+                    + " again at the next start, or as soon as the storage answers");
       }
       return;
     }

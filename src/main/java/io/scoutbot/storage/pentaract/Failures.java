@@ -26,6 +26,7 @@ final class Failures {
     LIST_STORAGES("listing storages"),
     GET_STORAGE("opening the storage"),
     CREATE_STORAGE("creating the storage"),
+    HAS_WORKERS("checking the storage's workers"),
     UPLOAD("uploading"),
     TREE("listing"),
     DOWNLOAD("downloading"),
@@ -66,22 +67,22 @@ final class Failures {
     String text = body == null ? "" : body.strip().toLowerCase(Locale.ROOT);
     return switch (status) {
       case 401 -> call == Call.LOGIN
-          ? permanent(status, "Pentaract at " + api + " rejected the login for " + email + " ("
+          ? blocked(status, "Pentaract at " + api + " rejected the login for " + email + " ("
               + answer + "): check PENTARACT_EMAIL and PENTARACT_PASSWORD")
-          : permanent(status, "Pentaract refused a token it had just issued while " + what + " ("
+          : blocked(status, "Pentaract refused a token it had just issued while " + what + " ("
               + answer + "); check that the Pentaract server's clock is right and that its "
               + "SECRET_KEY is not changing between restarts");
       case 404 -> switch (call) {
         case LOGIN -> notApi(status, answer);
         case DOWNLOAD -> permanent(status, "the object " + target + " is missing from the Pentaract "
             + "storage (" + answer + "); this copy of the file cannot be recovered from Pentaract");
-        default -> permanent(status, "Pentaract storage " + target + " does not exist or " + email
+        default -> blocked(status, "Pentaract storage " + target + " does not exist or " + email
             + " has no access to it (" + answer + "; Pentaract answers 404 for both): check "
             + "PENTARACT_STORAGE, or give this account access to the storage in Pentaract");
       };
       case 405 -> notApi(status, answer);
       case 409 -> conflict(status, what, text, answer);
-      case 413 -> permanent(status, "Pentaract, or a proxy in front of it, refused the request body "
+      case 413 -> blocked(status, "Pentaract, or a proxy in front of it, refused the request body "
           + "while " + what + " (" + answer + "): raise the proxy's body size limit (e.g. nginx "
           + "client_max_body_size) or lower PENTARACT_SEGMENT_MB");
       case 429 -> PentaractFailure.retryAfter(
@@ -97,7 +98,7 @@ final class Failures {
       case 502, 503, 504 -> PentaractFailure.outage(
           "Pentaract at " + api + " is unavailable (" + answer + " from the server or a gateway in "
               + "front of it) while " + what, status, answer);
-      case 400, 415, 422 -> permanent(status, "Pentaract rejected the request as malformed while "
+      case 400, 415, 422 -> blocked(status, "Pentaract rejected the request as malformed while "
           + what + " (" + answer + "); this Pentaract may not speak the API ScoutBot expects "
           + "(Dominux/Pentaract)");
       default -> status >= 500
@@ -113,7 +114,7 @@ final class Failures {
         : contentType.toLowerCase(Locale.ROOT).startsWith("text/html")
             ? "an HTML page (Pentaract's web UI answers unknown paths that way)"
             : contentType;
-    return permanent(status, "while " + call.doing + ", " + api + " answered " + status + " with "
+    return blocked(status, "while " + call.doing + ", " + api + " answered " + status + " with "
         + got + " instead of JSON: PENTARACT_API_URL must be the Pentaract API base URL including "
         + "/api, e.g. http://pentaract:8000/api");
   }
@@ -124,7 +125,7 @@ final class Failures {
    * @param status the answer's status: Pentaract did answer, which the circuit breaker counts
    */
   PentaractFailure unexpected(Call call, int status, String detail) {
-    return permanent(status, "while " + call.doing + ", Pentaract at " + api + " answered in an "
+    return blocked(status, "while " + call.doing + ", Pentaract at " + api + " answered in an "
         + "unexpected format (" + detail + "); this server may not speak the API ScoutBot expects "
         + "(Dominux/Pentaract)");
   }
@@ -164,11 +165,11 @@ final class Failures {
 
   private PentaractFailure conflict(int status, String what, String text, String answer) {
     if (text.contains("does not have workers") || text.contains("no storage workers")) {
-      return permanent(status, "the Pentaract storage has no storage workers (" + answer + "): add "
+      return blocked(status, "the Pentaract storage has no storage workers (" + answer + "): add "
           + "a storage worker (a Telegram bot token) for this storage in Pentaract, then retry");
     }
     if (text.contains("chat id")) {
-      return permanent(status, "another Pentaract storage already uses this Telegram chat id ("
+      return blocked(status, "another Pentaract storage already uses this Telegram chat id ("
           + answer + "): set PENTARACT_STORAGE to that storage, or PENTARACT_CHAT_ID to another "
           + "channel");
     }
@@ -176,9 +177,19 @@ final class Failures {
   }
 
   private PentaractFailure notApi(int status, String answer) {
-    return permanent(status, "there is no Pentaract API at " + api + " (" + answer + "): "
+    return blocked(status, "there is no Pentaract API at " + api + " (" + answer + "): "
         + "PENTARACT_API_URL must be the Pentaract base URL including /api, e.g. "
         + "http://pentaract:8000/api");
+  }
+
+  /**
+   * The configuration is wrong, as Pentaract's answer {@code status} shows (0: none, as for an
+   * answer never read): work waits for an operator instead of failing.
+   */
+  private static PentaractFailure blocked(int status, String message) {
+    return status == 0
+        ? PentaractFailure.blocked(message)
+        : PentaractFailure.blocked(message, status);
   }
 
   /** Permanent, with the status Pentaract answered (0: none, as for an answer never read). */

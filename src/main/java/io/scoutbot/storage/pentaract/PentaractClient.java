@@ -274,6 +274,20 @@ final class PentaractClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the storage has at least one storage worker ({@code GET
+   * /api/storage_workers/has_workers}): without one Pentaract refuses every upload with 409.
+   */
+  boolean hasWorkers(String storageId) {
+    JsonAnswer answer = json(Call.HAS_WORKERS, storageId, () -> new HttpGet(uri(
+        "/storage_workers/has_workers?storage_id=" + RemotePaths.encode(storageId))));
+    JsonNode has = answer.body().get("has");
+    if (has == null || !has.isBoolean()) {
+      throw failures.unexpected(Call.HAS_WORKERS, answer.status(), "no boolean 'has'");
+    }
+    return has.asBoolean();
+  }
+
   Created createStorage(String name, long chatId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);

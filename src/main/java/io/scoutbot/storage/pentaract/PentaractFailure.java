@@ -48,6 +48,21 @@ final class PentaractFailure extends StorageException {
         cause);
   }
 
+  /**
+   * The configuration is wrong (no such storage, no storage workers, refused credentials, an URL
+   * that is not the API): work waits, keeping its files, until an operator fixes it.
+   */
+  static PentaractFailure blocked(String message) {
+    return new PentaractFailure(message, Disposition.BLOCKED, OptionalInt.empty(), false, message,
+        null);
+  }
+
+  /** Pentaract answered {@code status}, which says the configuration is wrong. */
+  static PentaractFailure blocked(String message, int status) {
+    return new PentaractFailure(message, Disposition.BLOCKED, OptionalInt.of(status), false,
+        message, null);
+  }
+
   /** Transient, and not Pentaract's fault (e.g. a local read that may work next time). */
   static PentaractFailure retry(String message, Throwable cause) {
     return new PentaractFailure(message, Disposition.RETRY, OptionalInt.empty(), false, message,

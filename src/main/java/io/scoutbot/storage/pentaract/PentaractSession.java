@@ -68,8 +68,14 @@ final class PentaractSession implements HealthCheck, AutoCloseable {
       client.login();
       breaker.recordSuccess();
       Resolved s = resolver.resolve();
+      if (!client.hasWorkers(s.id())) {
+        // uploads would answer 409 one by one; say it once, where operators look
+        return Health.down("the Pentaract storage '" + s.name() + "' (" + s.id() + ") has no"
+            + " storage workers: add a storage worker (a Telegram bot token) for it in Pentaract;"
+            + " uploads wait until then");
+      }
       return Health.up("reachable at " + client.api() + ", logged in as " + email
-          + ", storage '" + s.name() + "' (" + s.id() + ")");
+          + ", storage '" + s.name() + "' (" + s.id() + ") with storage workers");
     } catch (PentaractFailure f) {
       breaker.record(f);
       return Health.down(f.getMessage());

@@ -80,7 +80,7 @@ final class StorageResolver {
     if (UUID.matcher(configured).matches()) {
       return attempts.run("lookup of storage " + configured, () -> client.storage(configured))
           .map(s -> new Resolved(s.id(), s.name(), false))
-          .orElseThrow(() -> permanent("Pentaract storage " + configured + " (PENTARACT_STORAGE) "
+          .orElseThrow(() -> blocked("Pentaract storage " + configured + " (PENTARACT_STORAGE) "
               + "does not exist, or " + email + " has no access to it: check the id, or give this "
               + "account access to the storage in Pentaract"));
     }
@@ -104,7 +104,7 @@ final class StorageResolver {
 
   private Resolved create() {
     if (chatId.isEmpty()) {
-      throw permanent("Pentaract has no storage named '" + configured + "' that " + email
+      throw blocked("Pentaract has no storage named '" + configured + "' that " + email
           + " can see. Create it in the Pentaract web UI, or set PENTARACT_CHAT_ID to the Telegram "
           + "channel id without the -100 prefix (channel -1001234567890 is -1234567890) so that "
           + "ScoutBot creates it. Pentaract also hides storages that hold no files: if it exists, "
@@ -113,7 +113,7 @@ final class StorageResolver {
     long chat = chatId.getAsLong();
     // the configuration refuses such ids at startup; settings built in code are checked here
     if (PentaractConfig.hasChannelPrefix(chat)) {
-      throw permanent("PENTARACT_CHAT_ID=" + chat + " still carries Telegram's -100 channel prefix, "
+      throw blocked("PENTARACT_CHAT_ID=" + chat + " still carries Telegram's -100 channel prefix, "
           + "which Pentaract adds itself: enter -" + Long.toString(-chat).substring(3)
           + " (the channel id without -100); the storage '" + configured + "' was not created");
     }
@@ -125,7 +125,7 @@ final class StorageResolver {
             s.storage().id(), chat);
         yield new Resolved(s.storage().id(), s.storage().name(), true);
       }
-      case Created.NameTaken t -> throw permanent("a Pentaract storage named '" + configured
+      case Created.NameTaken t -> throw blocked("a Pentaract storage named '" + configured
           + "' exists but Pentaract does not list it (it hides storages that hold no files): set "
           + "PENTARACT_STORAGE to its id, shown in the address of the storage's page in the "
           + "Pentaract web UI");
@@ -178,7 +178,8 @@ final class StorageResolver {
     }
   }
 
-  private static PentaractFailure permanent(String message) {
-    return PentaractFailure.permanent(message);
+  /** Every way the configured storage cannot be found or made is the configuration's to fix. */
+  private static PentaractFailure blocked(String message) {
+    return PentaractFailure.blocked(message);
   }
 }

@@ -26,22 +26,23 @@ class FailuresTest {
 
   static Stream<Arguments> answers() {
     return Stream.of(
-        Arguments.of(Call.LOGIN, 401, "not authenticated", Disposition.Kind.PERMANENT, false,
+        // the configuration's to fix: work waits for an operator (blocked), it does not fail
+        Arguments.of(Call.LOGIN, 401, "not authenticated", Disposition.Kind.BLOCKED, false,
             "PENTARACT_EMAIL and PENTARACT_PASSWORD"),
-        Arguments.of(Call.UPLOAD, 401, "not authenticated", Disposition.Kind.PERMANENT, false,
+        Arguments.of(Call.UPLOAD, 401, "not authenticated", Disposition.Kind.BLOCKED, false,
             "refused a token it had just issued"),
-        Arguments.of(Call.UPLOAD, 409, "Storage does not have workers", Disposition.Kind.PERMANENT,
+        Arguments.of(Call.UPLOAD, 409, "Storage does not have workers", Disposition.Kind.BLOCKED,
             false, "add a storage worker (a Telegram bot token)"),
         Arguments.of(Call.CREATE_STORAGE, 409, "Storage with such chat id already exists",
-            Disposition.Kind.PERMANENT, false, "already uses this Telegram chat id"),
+            Disposition.Kind.BLOCKED, false, "already uses this Telegram chat id"),
         Arguments.of(Call.TREE, 404, "storage with id \"x\" does not exist",
-            Disposition.Kind.PERMANENT, false, "has no access to it"),
+            Disposition.Kind.BLOCKED, false, "has no access to it"),
         Arguments.of(Call.DOWNLOAD, 404, "such file does not exist", Disposition.Kind.PERMANENT,
             false, "cannot be recovered from Pentaract"),
-        Arguments.of(Call.LOGIN, 405, "", Disposition.Kind.PERMANENT, false, "including /api"),
-        Arguments.of(Call.UPLOAD, 413, "", Disposition.Kind.PERMANENT, false,
+        Arguments.of(Call.LOGIN, 405, "", Disposition.Kind.BLOCKED, false, "including /api"),
+        Arguments.of(Call.UPLOAD, 413, "", Disposition.Kind.BLOCKED, false,
             "lower PENTARACT_SEGMENT_MB"),
-        Arguments.of(Call.UPLOAD, 422, "missing field", Disposition.Kind.PERMANENT, false,
+        Arguments.of(Call.UPLOAD, 422, "missing field", Disposition.Kind.BLOCKED, false,
             "may not speak the API"),
         Arguments.of(Call.UPLOAD, 500, "Something went wrong", Disposition.Kind.RETRY, false,
             "usually Telegram refused a chunk"),
@@ -127,11 +128,11 @@ class FailuresTest {
   }
 
   @Test
-  void answerOfTheWrongShape_isPermanent_andKeepsItsStatus_soTheBreakerCountsItAsAnAnswer() {
+  void answerOfTheWrongShape_blocks_andKeepsItsStatus_soTheBreakerCountsItAsAnAnswer() {
     PentaractFailure f =
         failures.unexpected(Call.LOGIN, 200, "no access_token in the login answer");
 
-    assertThat(f.disposition()).isEqualTo(Disposition.PERMANENT);
+    assertThat(f.disposition()).isEqualTo(Disposition.BLOCKED);
     assertThat(f.outage()).isFalse();
     assertThat(f.status()).hasValue(200);
     assertThat(f.getMessage()).contains("unexpected format (no access_token in the login answer)");
@@ -141,7 +142,7 @@ class FailuresTest {
   void htmlInsteadOfJson_pointsAtTheApiUrl() {
     PentaractFailure f = failures.notJson(Call.LIST_STORAGES, 200, "text/html");
 
-    assertThat(f.disposition()).isEqualTo(Disposition.PERMANENT);
+    assertThat(f.disposition()).isEqualTo(Disposition.BLOCKED);
     assertThat(f.getMessage()).contains("an HTML page").contains("PENTARACT_API_URL")
         .contains("/api");
   }

@@ -415,6 +415,9 @@ public final class FakePentaract implements AutoCloseable {
         default -> text(ex, 405, "");
       };
     }
+    if (method.equals("GET") && raw.equals("/api/storage_workers/has_workers")) {
+      return limited(ex, "GET has_workers", () -> authed(ex, email -> hasWorkers(ex, email)));
+    }
     if (method.equals("POST") && raw.equals("/api/storage_workers")) {
       return limited(ex, "POST storage_workers", () -> authed(ex, email -> addWorker(ex, email)));
     }
@@ -655,6 +658,15 @@ public final class FakePentaract implements AutoCloseable {
       m.put("chat_id", s.chatId);
       return json(ex, 200, m);
     });
+  }
+
+  /** {@code {"has": bool}} for a storage this user may read; axum's 400 without the query. */
+  private int hasWorkers(HttpExchange ex, String email) throws IOException {
+    String id = queryParam(ex, "storage_id");
+    if (id == null) {
+      return text(ex, 400, "Failed to deserialize query string: missing field `storage_id`");
+    }
+    return withStorage(ex, email, id, s -> json(ex, 200, Map.of("has", s.hasWorkers)));
   }
 
   private int addWorker(HttpExchange ex, String email) throws IOException {

@@ -56,7 +56,7 @@ class PentaractSessionTest {
   }
 
   @Test
-  void tokenRefusedEvenAfterLoggingInAgain_failsPermanently_withoutLooping() throws IOException {
+  void tokenRefusedEvenAfterLoggingInAgain_blocks_withoutLooping() throws IOException {
     upload("LOOP01/a.bin", 1000);
     f.fake.refuseTokens(true);
 
@@ -64,19 +64,19 @@ class PentaractSessionTest {
         .isInstanceOf(PentaractFailure.class)
         .hasMessageContaining("refused a token it had just issued")
         .extracting(e -> ((PentaractFailure) e).disposition())
-        .isEqualTo(Disposition.PERMANENT);
+        .isEqualTo(Disposition.BLOCKED);
     assertThat(f.fake.count("POST login")).isEqualTo(2);
     assertThat(f.fake.count("POST upload_to")).isEqualTo(3); // a.bin, then b.bin twice
   }
 
   @Test
-  void wrongPassword_failsPermanently_namingTheSettings() {
+  void wrongPassword_blocks_namingTheSettings() {
     f.password = "wrong";
 
     assertThatThrownBy(() -> upload("PASS01/a.bin", 100))
         .isInstanceOf(PentaractFailure.class)
         .extracting(e -> ((PentaractFailure) e).disposition())
-        .isEqualTo(Disposition.PERMANENT);
+        .isEqualTo(Disposition.BLOCKED);
     assertThat(f.target().check())
         .satisfies(h -> assertThat(h.up()).isFalse())
         .satisfies(h -> assertThat(h.detail())

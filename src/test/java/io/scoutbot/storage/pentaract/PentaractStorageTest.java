@@ -42,14 +42,14 @@ class PentaractStorageTest {
   }
 
   @Test
-  void unknownStorageId_failsPermanently_mentioningAccess() {
+  void unknownStorageId_blocks_mentioningAccess() {
     f.storage = "0b7e2a3c-1111-4222-8333-944455556666";
 
     assertThatThrownBy(() -> upload("BYID02/a.bin", 100))
         .isInstanceOf(PentaractFailure.class)
         .hasMessageContaining("does not exist, or " + PentaractFixture.EMAIL + " has no access")
         .extracting(e -> ((PentaractFailure) e).disposition())
-        .isEqualTo(Disposition.PERMANENT);
+        .isEqualTo(Disposition.BLOCKED);
   }
 
   @Test
@@ -146,15 +146,28 @@ class PentaractStorageTest {
   }
 
   @Test
-  void storageWithoutWorkers_failsPermanently_withTheFix() {
+  void storageWithoutWorkers_blocks_withTheFix() {
     f.fake.setWorkers(f.storageId, false);
 
     assertThatThrownBy(() -> upload("NOWK01/a.bin", 100))
         .isInstanceOf(PentaractFailure.class)
         .hasMessageContaining("add a storage worker (a Telegram bot token) for this storage")
         .extracting(e -> ((PentaractFailure) e).disposition())
-        .isEqualTo(Disposition.PERMANENT);
+        .isEqualTo(Disposition.BLOCKED);
     assertThat(f.fake.count("POST upload_to")).isEqualTo(1);
+  }
+
+  @Test
+  void health_ofAStorageWithoutWorkers_isDown_sayingWhatToAdd() {
+    f.fake.setWorkers(f.storageId, false);
+
+    var h = f.target().check();
+
+    assertThat(h.up()).isFalse();
+    assertThat(h.detail()).contains("has no storage workers")
+        .contains("add a storage worker (a Telegram bot token)");
+    f.fake.setWorkers(f.storageId, true);
+    assertThat(f.target().check().up()).isTrue();
   }
 
   @ParameterizedTest(name = "chat id {0} looks prefixed: {1}")
