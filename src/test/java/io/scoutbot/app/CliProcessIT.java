@@ -56,7 +56,7 @@ class CliProcessIT {
 
     awaitLine(log, "ScoutBot is running", Duration.ofSeconds(30));
     assertThat(Files.readString(log)).contains("Effective configuration:")
-        .contains("RESOURCE_CPU_THRESHOLD=80.0");
+        .contains("RESOURCE_MEMORY_THRESHOLD=80.0");
 
     serve.destroy(); // SIGTERM
 
