@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # One-shot command latency: `./scoutbot --help`, `list --json` and `status --json`, each a fresh
 # process through the launcher, with the AOT cache (the default once `./scoutbot build` made it) and
-# without it (SCOUTBOT_AOT=off), against the yardstick `java -version` on the same JVM. hyperfine
-# (Debian package `hyperfine`) runs every command RUNS times after WARMUP runs; medians in seconds.
-# The database is a fresh SQLite file with its schema already migrated (a first run migrates it),
-# so `list` measures the common case: the schema is current.
-# Settings: RUNS (15), WARMUP (3).
+# without it (SCOUTBOT_AOT=off), against the yardstick `java -version` on the same JVM. With
+# BASELINE=DIR (another checkout whose jar is built, e.g. an older commit), its launcher runs the
+# same commands in the same hyperfine run, for a before/after table. hyperfine (Debian package
+# `hyperfine`) runs every command RUNS times after WARMUP runs; wall-clock medians and mean CPU
+# (user + system) in seconds. Each tree gets a fresh SQLite file whose schema its first run created,
+# so `list` measures the usual case: the schema is current.
+# Settings: RUNS (15), WARMUP (3), BASELINE (none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 2; }
@@ -15,25 +17,32 @@ WARMUP=${WARMUP:-3}
 work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/scoutbot-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 java_bin="$(./scoutbot --print-java)"
-export DATA_DIR="$work/data" LOG_LEVEL=warn
-./scoutbot list --json >/dev/null # creates and migrates the database once
+export LOG_LEVEL=warn
 
-launcher="$PWD/scoutbot"
+commands=(--command-name="java -version (yardstick)" "$java_bin -version")
+add_tree() { # label, launcher, data dir, with the no-cache rows (1/0)
+  DATA_DIR="$3" "$2" list --json >/dev/null # creates and migrates the database (and the cache)
+  local c
+  for c in "--help" "list --json" "status --json"; do
+    if [ "$4" = 1 ]; then
+      commands+=(--command-name="$1 $c, no AOT cache" "env DATA_DIR=$3 SCOUTBOT_AOT=off $2 $c")
+    fi
+    commands+=(--command-name="$1 $c" "env DATA_DIR=$3 $2 $c")
+  done
+}
+if [ -n "${BASELINE:-}" ]; then
+  add_tree "before:" "$(cd "$BASELINE" && pwd)/scoutbot" "$work/data-before" 0
+fi
+add_tree "scoutbot" "$PWD/scoutbot" "$work/data" 1
+
 hyperfine -N --style none --runs "$RUNS" --warmup "$WARMUP" --export-json "$work/times.json" \
-  --command-name="java -version (yardstick)" "$java_bin -version" \
-  --command-name="scoutbot --help, no AOT cache" "env SCOUTBOT_AOT=off $launcher --help" \
-  --command-name="scoutbot --help" "$launcher --help" \
-  --command-name="scoutbot list --json, no AOT cache" "env SCOUTBOT_AOT=off $launcher list --json" \
-  --command-name="scoutbot list --json" "$launcher list --json" \
-  --command-name="scoutbot status --json, no AOT cache" "env SCOUTBOT_AOT=off $launcher status --json" \
-  --command-name="scoutbot status --json" "$launcher status --json" >&2
+  "${commands[@]}" >&2
 
 yard=$(jq '.results[0].median' "$work/times.json")
 echo
-echo "$RUNS runs each after $WARMUP warm-up runs (hyperfine), through the launcher; $("$java_bin" -version 2>&1 | head -n 1)"
+echo "$RUNS runs each after $WARMUP warm-up runs (hyperfine), through the launcher; $("$java_bin" -version 2>&1 | head -n 1); load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo
-echo "| command | median s | min s | max s | × java -version |"
-echo "|---|---:|---:|---:|---:|"
-jq -r --argjson y "$yard" \
-  '.results[] | "| \(.command) | \(.median*100|round/100) | \(.min*100|round/100) | \(.max*100|round/100) | \(.median/$y*10|round/10) |"' \
+echo "| command | median s | min s | max s | CPU s (user + sys) | × java -version |"
+echo "|---|---:|---:|---:|---:|---:|"
+jq -r --argjson y "$yard" '.results[] | "| \(.command) | \(.median*100|round/100) | \(.min*100|round/100) | \(.max*100|round/100) | \((.user+.system)*100|round/100) | \(.median/$y*10|round/10) |"' \
   "$work/times.json" | sed 's/^| \([^|]*\) |/| `\1` |/'

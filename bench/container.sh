@@ -107,7 +107,8 @@ size_mb=$(( $(podman image inspect --format '{{.Size}}' localhost/scoutbot:check
 user=$(podman image inspect --format '{{.Config.User}}' localhost/scoutbot:check)
 check "image builds from the Dockerfile" "builds" "${build_s} s, ${size_mb} MiB, user ${user}" \
   "$([ "$user" = scoutbot ] && echo 1 || echo 0)"
-aot=$("${P[@]}" run --rm --entrypoint sh localhost/scoutbot:check -c 'ls /app/target/aot/*.aot' 2>&1 || true)
+aot=$("${P[@]}" run --rm --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --entrypoint sh \
+  localhost/scoutbot:check -c 'ls /app/target/aot/*.aot' 2>/dev/null || true)
 check "AOT cache in the image" "/app/target/aot/*.aot" "$aot" "$([[ "$aot" == *.aot ]] && echo 1 || echo 0)"
 
 # 4. Run it under the limits.
@@ -132,6 +133,17 @@ working_set() { # the container's working set, read from the host: usage minus i
   inactive=$(awk '$1 == "total_inactive_file" {print $2}' "$cg/memory.stat")
   echo $(( usage - ${inactive:-0} ))
 }
+
+# The cache was trained on the build host (2 CPUs: G1); under --cpus 1 the JVM picks Serial. The
+# JVM says whether it took the cache (the launcher puts JAVA_OPTS after its own -Xlog:disable).
+"${P[@]}" exec -e "JAVA_OPTS=-XX:MaxRAMPercentage=50 -Xlog:aot=info:stderr" "$name" \
+  /app/scoutbot --version > "$work/aot.log" 2>&1 || true
+aot_used=$(grep -o -m 1 'Unable to map shared spaces\|\[error.*' "$work/aot.log" \
+  || grep -o -m 1 'Opened AOT cache' "$work/aot.log" || true)
+serve_flags=$("${P[@]}" exec "$name" sh -c 'tr "\0" " " < /proc/1/cmdline')
+check "serve and one-shot commands use the AOT cache" "serve has -XX:AOTCache; \`Opened AOT cache\`" \
+  "$([[ "$serve_flags" == *-XX:AOTCache=* ]] && echo "serve has it" || echo "serve has not"); ${aot_used:-no answer}" \
+  "$([[ "$serve_flags" == *-XX:AOTCache=* ]] && [ "$aot_used" = "Opened AOT cache" ] && echo 1 || echo 0)"
 
 # Check 1: the limits, as the service inside sees them.
 "${P[@]}" exec "$name" /app/scoutbot status --json > "$work/status.json"
@@ -166,7 +178,7 @@ check "upload + download round trip (64 MiB)" "sha256 ${sha:0:12}…" \
 sleep 4 # let the upload's page cache and garbage settle
 idle=$(working_set)
 hog=$(( LIMIT_MB * 1048576 * 90 / 100 - idle ))
-"${P[@]}" exec -d "$name" sh -c "{ head -c $hog /dev/zero; sleep 40; } | tail > /dev/null"
+"${P[@]}" exec -d "$name" sh -c "{ head -c $hog /dev/zero; sleep 40; } | tail > /dev/null" > /dev/null
 throttled=""
 for _ in $(seq 1 40); do
   throttled=$("${P[@]}" logs "$name" 2>&1 | grep "throttling enabled" | tail -n 1 || true)
