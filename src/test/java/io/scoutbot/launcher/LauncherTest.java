@@ -266,6 +266,29 @@ class LauncherTest {
         .doesNotContain(aotCache(older, "25.0.1").toString());
   }
 
+  @Test
+  void commandsThatMoveNoFileData_runWithC1Only_serveAndTransfersKeepC2_andJavaOptsWins()
+      throws IOException {
+    jdk("temurin-21", "21.0.5", true, true);
+    builtJar();
+
+    Run list = launch(null, List.of(), "list", "--json");
+    Run help = launch(null, List.of(), "--help");
+    Run serve = launch(null, List.of(), "serve");
+    Run upload = launch(null, List.of(), "upload", "a.pdf");
+    Run download = launch(null, List.of(), "download", "ABC123");
+    Run overridden = launch(null, List.of(), Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4"),
+        "status");
+
+    assertThat(list.out()).contains(" -XX:TieredStopAtLevel=1 -jar ");
+    assertThat(help.out()).contains(" -XX:TieredStopAtLevel=1 -jar ");
+    assertThat(serve.out()).doesNotContain("TieredStopAtLevel");
+    assertThat(upload.out()).doesNotContain("TieredStopAtLevel");
+    assertThat(download.out()).doesNotContain("TieredStopAtLevel");
+    assertThat(overridden.out())
+        .contains("-XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -jar ");
+  }
+
   /** A fake Java installation in the JVM directory, with a release file unless told otherwise. */
   private Path jdk(String name, String version, boolean javac, boolean release) throws IOException {
     Path home = jvmDir.resolve(name);
