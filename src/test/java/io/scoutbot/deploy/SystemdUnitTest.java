@@ -51,7 +51,7 @@ class SystemdUnitTest {
     lines.removeIf(l -> l.isBlank() || l.startsWith("#"));
 
     assertThat(lines).contains("User=scoutbot", "Restart=on-failure",
-        "RestartPreventExitStatus=2", "NoNewPrivileges=yes", "PrivateTmp=yes",
+        "RestartPreventExitStatus=2", "SuccessExitStatus=143", "NoNewPrivileges=yes", "PrivateTmp=yes",
         "ProtectSystem=strict", "ReadWritePaths=/var/lib/scoutbot",
         "Environment=DATA_DIR=/var/lib/scoutbot", "ExecStart=/opt/scoutbot/scoutbot serve");
     assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("MemoryMax="))
