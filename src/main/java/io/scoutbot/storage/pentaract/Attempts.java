@@ -1,8 +1,8 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;

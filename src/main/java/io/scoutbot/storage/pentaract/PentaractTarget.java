@@ -1,6 +1,5 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import io.scoutbot.config.PentaractConfig;
 import io.scoutbot.config.ResourceConfig;
 import io.scoutbot.config.Secret;
@@ -14,6 +13,7 @@ import io.scoutbot.storage.StoredObject;
 import io.scoutbot.storage.UploadRequest;
 import io.scoutbot.storage.pentaract.PentaractClient.TreeEntry;
 import io.scoutbot.storage.pentaract.StorageResolver.Resolved;
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.transfer.PipelinedCopy;
 import io.scoutbot.transfer.Progress;
 import io.scoutbot.transfer.Sha256;

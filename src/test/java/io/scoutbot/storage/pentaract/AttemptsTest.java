@@ -1,12 +1,12 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.testing.ManualClock;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -84,6 +84,26 @@ class PentaractCliIT {
   }
 
   @Test
+  void status_exitsOne_whilePentaractIsDown_andZeroOnceItIsBack() throws Exception {
+    fake.stop();
+
+    Result down = run("status", "--json");
+
+    // a container health check reads the exit code; the report is printed all the same
+    assertThat(down.code()).as(down.err()).isEqualTo(1);
+    assertThat(down.json().get("storage").get("up").asBoolean()).isFalse();
+    assertThat(down.json().get("database").get("up").asBoolean()).isTrue();
+    assertThat(down.err()).contains("storage is down");
+
+    fake.start();
+    Result back = run("status", "--json");
+
+    assertThat(back.code()).as(back.err()).isZero();
+    assertThat(back.json().get("storage").get("up").asBoolean()).isTrue();
+    assertThat(back.json().get("healthy").asBoolean()).isTrue();
+  }
+
+  @Test
   void upload_whilePentaractIsDown_waitsWithANotice_thenCompletesWhenItIsBack() throws Exception {
     Path small = Files.writeString(dir.resolve("small.txt"), "hello");
     fake.stop();

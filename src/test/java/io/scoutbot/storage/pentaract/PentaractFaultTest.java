@@ -1,6 +1,5 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.Received;
 import io.scoutbot.storage.StoredObject;
 import io.scoutbot.storage.UploadRequest;
+import io.scoutbot.time.Sleeper;
 import io.scoutbot.transfer.Progress;
 import io.scoutbot.transfer.Sha256;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import io.scoutbot.config.Secret;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.testing.ManualClock;
+import io.scoutbot.time.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

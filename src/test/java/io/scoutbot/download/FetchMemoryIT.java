@@ -1,0 +1,90 @@
+package io.scoutbot.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scoutbot.testing.LocalWebServer;
+import io.scoutbot.testing.ScoutProcess;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fetch side of "memory never grows with file size", measured as the process sees it: a 2 GiB
+ * download in a JVM capped at 64 MiB of heap peaks within 10 % of the resident memory a 10 MiB
+ * download needs. Each size runs in a fresh JVM ({@link FetchProbe}) after the same warm-up fetch,
+ * so class loading and JIT count alike on both sides; the local server runs in this JVM.
+ */
+@Timeout(600)
+class FetchMemoryIT {
+
+  private static final long MIB = 1 << 20;
+
+  @TempDir Path tmp;
+
+  @Test
+  void aTwoGibDownload_peaksWithinTenPercentOfATenMibOne_underA64MibHeap() throws Exception {
+    try (LocalWebServer web = LocalWebServer.start()) {
+      web.file("/warm.bin", sparse("warm.bin", 64 * MIB), "application/octet-stream");
+      web.file("/small.bin", sparse("small.bin", 10 * MIB), "application/octet-stream");
+      web.file("/large.bin", sparse("large.bin", 2048 * MIB), "application/octet-stream");
+
+      Map<String, Long> small = probe(web, "/small.bin");
+      Map<String, Long> large = probe(web, "/large.bin");
+
+      assertThat(small.get("size")).isEqualTo(10 * MIB);
+      assertThat(large.get("size")).isEqualTo(2048 * MIB);
+      assertThat(large.get("budgetPeak")).as("one 1 MiB buffer").isLessThanOrEqualTo(MIB);
+      System.out.printf("peak RSS: 10 MiB download %d KiB, 2 GiB download %d KiB (%+.1f %%)%n",
+          small.get("VmHWM"), large.get("VmHWM"),
+          (large.get("VmHWM") - small.get("VmHWM")) * 100.0 / small.get("VmHWM"));
+      assertThat((double) large.get("VmHWM"))
+          .as("peak RSS of the 2 GiB download against the 10 MiB one (KiB)")
+          .isLessThanOrEqualTo(small.get("VmHWM") * 1.10);
+    }
+  }
+
+  private Path sparse(String name, long size) throws IOException {
+    Path f = tmp.resolve(name);
+    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(size);
+    }
+    return f;
+  }
+
+  private Map<String, Long> probe(LocalWebServer web, String path) throws Exception {
+    String classpath = ScoutProcess.jar() + File.pathSeparator
+        + Path.of(FetchProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path out = tmp.resolve("probe-" + path.substring(1) + ".txt");
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    Process p = new ProcessBuilder(List.of(ScoutProcess.java(), "-Xmx64m", "-cp", classpath,
+        FetchProbe.class.getName(), web.url("/warm.bin").toString(), web.url(path).toString(),
+        work.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile())
+        .start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("the probe did not finish:\n" + Files.readString(out));
+    }
+    String text = Files.readString(out, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(text).isZero();
+    Map<String, Long> values = new HashMap<>();
+    for (String line : text.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && line.substring(eq + 1).strip().matches("\\d+")) {
+        values.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1).strip()));
+      }
+    }
+    return values;
+  }
+}
