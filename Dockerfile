@@ -39,13 +39,12 @@ VOLUME /data
 WORKDIR /data
 USER scoutbot
 
-# Until the HTTP status server exists (GET /health), the health check is a one-shot `status`:
-# healthy when the configuration loads and both the database and the storage backend answer
-# (`status` itself exits 0 either way, so its "up" fields are read). A small heap and no sampler
-# (no 2 s wait for a CPU figure) keep this second JVM cheap; the launcher runs it with C1 only.
+# Until the HTTP status server exists (GET /health), the health check is a one-shot `status`: it
+# exits 1 when the database or the storage backend is down (or the configuration is bad). A small
+# heap and no sampler (no 2 s wait for a CPU figure) keep this second JVM cheap; the launcher runs
+# it with C1 only.
 HEALTHCHECK --interval=60s --timeout=30s --start-period=60s --retries=3 \
-  CMD out="$(RESOURCE_MONITORING_ENABLED=false JAVA_OPTS=-Xmx48m /app/scoutbot status --json)" \
-   && ! printf '%s' "$out" | grep -q '"up" : false'
+  CMD ["env", "RESOURCE_MONITORING_ENABLED=false", "JAVA_OPTS=-Xmx48m", "/app/scoutbot", "status", "--json"]
 
 ENTRYPOINT ["/app/scoutbot"]
 CMD ["serve"]

@@ -75,9 +75,8 @@ public final class ConfigCheck {
 
   /** Python ScoutBot keys that another setting replaces here. */
   private static final Map<String, Rename> RENAMED = Map.of(
-      "TELEGRAM_USE_LOCAL_API", new Rename("TELEGRAM_API_BASE_URL",
-          "a local Bot API server is used by pointing TELEGRAM_API_BASE_URL at it (then also"
-              + " TELEGRAM_UPLOAD_LIMIT_MB=2000)"),
+      "TELEGRAM_USE_LOCAL_API", new Rename("TELEGRAM_LOCAL_API",
+          "and point TELEGRAM_API_BASE_URL at the local Bot API server"),
       "ENVIRONMENT", new Rename("LOG_LEVEL",
           "its one effect was LOG_LEVEL=error in production; set LOG_LEVEL for that"),
       "NODE_ENV", new Rename("LOG_LEVEL",
@@ -87,7 +86,8 @@ public final class ConfigCheck {
   private static final Map<String, String> PYTHON_ONLY = Map.of(
       "PENTARACT_USERNAME", "the Python bot's mini Pentaract server needed it; Pentaract logs in"
           + " with PENTARACT_EMAIL and PENTARACT_PASSWORD only",
-      "TELEGRAM_BOT_API_DATA_PATH", "files come through TELEGRAM_API_BASE_URL, not a shared folder",
+      "TELEGRAM_BOT_API_DATA_PATH", "with TELEGRAM_LOCAL_API=true, files are read at the paths the"
+          + " local Bot API server reports: mount its folder at the same path",
       "ENABLE_ARIA2", "downloads are streamed by the service itself",
       "SPOTIFY_ENABLED", "not part of the storage service");
 

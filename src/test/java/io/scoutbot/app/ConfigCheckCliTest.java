@@ -44,7 +44,7 @@ class ConfigCheckCliTest {
     assertThat(r.out()).containsPattern("PENTARACT_API_URL +used +http://pentaract:8547/api")
         .containsPattern("PENTARACT_TIMOUT +unknown +ignored; did you mean PENTARACT_TIMEOUT\\?")
         .containsPattern("BOT_TOKEN +used +\\*\\*\\*")
-        .containsPattern("TELEGRAM_USE_LOCAL_API +renamed +use TELEGRAM_API_BASE_URL")
+        .containsPattern("TELEGRAM_USE_LOCAL_API +renamed +use TELEGRAM_LOCAL_API")
         .contains("OK: the service would start with this file.")
         .doesNotContain("SECRET");
   }
