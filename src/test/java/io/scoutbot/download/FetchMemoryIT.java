@@ -3,11 +3,9 @@ package io.scoutbot.download;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scoutbot.testing.LocalWebServer;
-import io.scoutbot.testing.ScoutProcess;
-import java.io.File;
+import io.scoutbot.testing.ScoutProcesses;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +29,7 @@ class FetchMemoryIT {
   private static final long MIB = 1 << 20;
 
   @TempDir Path tmp;
+  @RegisterExtension final ScoutProcesses probes = ScoutProcesses.in(() -> tmp).jvm("-Xmx64m");
 
   @Test
   void aTwoGibDownload_peaksWithinTenPercentOfATenMibOne_underA64MibHeap() throws Exception {
@@ -62,21 +62,16 @@ class FetchMemoryIT {
   }
 
   private Map<String, Long> probe(LocalWebServer web, String path) throws Exception {
-    String classpath = ScoutProcess.jar() + File.pathSeparator
-        + Path.of(FetchProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path out = tmp.resolve("probe-" + path.substring(1) + ".txt");
+    Path testClasses =
+        Path.of(FetchProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    String name = "probe-" + path.substring(1);
     Path work = Files.createDirectories(tmp.resolve("work"));
-    Process p = new ProcessBuilder(List.of(ScoutProcess.java(), "-Xmx64m", "-cp", classpath,
-        FetchProbe.class.getName(), web.url("/warm.bin").toString(), web.url(path).toString(),
-        work.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(out.toFile())
-        .start();
+    Process p = probes.startClass(name, List.of(testClasses), FetchProbe.class.getName(),
+        web.url("/warm.bin").toString(), web.url(path).toString(), work.toString());
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("the probe did not finish:\n" + Files.readString(out));
+      throw new AssertionError("the probe did not finish:\n" + probes.err(name));
     }
-    String text = Files.readString(out, StandardCharsets.UTF_8);
+    String text = probes.out(name) + probes.err(name);
     assertThat(p.exitValue()).as(text).isZero();
     Map<String, Long> values = new HashMap<>();
     for (String line : text.split("\n")) {

@@ -80,7 +80,7 @@ final class Attempts {
         sleeper.sleep(delay);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw Failures.cancelled(what + " (while waiting to retry)", e);
+        throw PentaractFailure.cancelled(what + " (while waiting to retry)", e);
       }
     }
   }
