@@ -2,7 +2,7 @@ package io.scoutbot.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scoutbot.testing.ScoutProcess;
+import io.scoutbot.testing.ScoutProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ class AotCacheIT {
   record Run(int exit, String out, String err) {}
 
   private Run java(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(ScoutProcess.java()));
+    List<String> cmd = new ArrayList<>(List.of(ScoutProcesses.java()));
     cmd.addAll(List.of(args));
     Path out = work.resolve("out.txt");
     Path err = work.resolve("err.txt");
@@ -50,7 +50,7 @@ class AotCacheIT {
     Assumptions.assumeTrue(Runtime.version().feature() >= 25,
         "the AOT cache needs JDK 25+; this test JVM is " + Runtime.version());
     Path cache = work.resolve("scoutbot.aot");
-    String jar = ScoutProcess.jar().toString();
+    String jar = ScoutProcesses.jar().toString();
 
     Path tmp = Files.createDirectories(work.resolve("tmp"));
 
