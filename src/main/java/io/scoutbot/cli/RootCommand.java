@@ -23,6 +23,7 @@ import picocli.CommandLine;
       StatsCommand.class,
       QueueCommand.class,
       StatusCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -34,7 +34,14 @@ public final class ConfigLoader {
 
   /** Validates settings given as one map; relative paths resolve against {@code workDir}. */
   public static ScoutConfig fromMap(Map<String, String> settings, Path workDir) {
-    SettingsReader r = new SettingsReader(settings);
+    return fromMap(new SettingsReader(settings), settings, workDir);
+  }
+
+  /**
+   * As {@link #fromMap(Map, Path)}, reading through {@code r}, which keeps every effective value and
+   * problem also when this throws (for {@link ConfigCheck}).
+   */
+  static ScoutConfig fromMap(SettingsReader r, Map<String, String> settings, Path workDir) {
 
     Path dataDir = workDir.resolve(r.text("DATA_DIR", "./data")).toAbsolutePath().normalize();
     Path tempDir =
@@ -80,15 +87,24 @@ public final class ConfigLoader {
             Duration.ofDays(r.integer("QUEUE_KEEP_FINISHED_DAYS", 30, 0, 36_500,
                 "expected a whole number of days from 0 (keep forever) to 36500")));
     String level = r.text("LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
-    if (!Set.of("trace", "debug", "info", "warn", "warning", "error", "off").contains(level)) {
-      r.problem("LOG_LEVEL", level, "expected one of trace, debug, info, warn, error, off");
+    // warning and critical are Python's names (the Python ScoutBot's .env files use them)
+    if (!Set.of("trace", "debug", "info", "warn", "warning", "error", "critical", "off")
+        .contains(level)) {
+      r.problem("LOG_LEVEL", level,
+          "expected one of trace, debug, info, warn, error, off (warning and critical also work)");
       level = "info";
     }
     String format = r.text("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
     if (!format.equals("text") && !format.equals("json")) {
       r.problem("LOG_FORMAT", format, "expected text or json");
     }
-    LogConfig log = new LogConfig(level.equals("warning") ? "warn" : level, format.equals("json"));
+    LogConfig log = new LogConfig(
+        switch (level) {
+          case "warning" -> "warn";
+          case "critical" -> "error";
+          default -> level;
+        },
+        format.equals("json"));
     SafetyConfig safety =
         new SafetyConfig(
             Set.copyOf(names(r, "SAFETY_BLOCKED_EXTENSIONS", SafetyConfig.DEFAULT_BLOCKED,

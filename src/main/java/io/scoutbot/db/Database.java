@@ -13,15 +13,20 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool and schema of the service's database. Opening it runs the versioned migrations
- * (the same versions on SQLite and PostgreSQL); a deferred database opens at its first use.
- * Thread-safe; close it once at shutdown.
+ * (the same versions on SQLite and PostgreSQL) unless the schema is already current; a deferred
+ * database opens at its first use. Thread-safe; close it once at shutdown.
  */
 public final class Database implements AutoCloseable, HealthCheck {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   /** How long a SQLite statement waits for another connection's write lock before failing. */
   public static final Duration BUSY_TIMEOUT = Duration.ofSeconds(30);
@@ -127,12 +132,7 @@ public final class Database implements AutoCloseable, HealthCheck {
           Disposition.RETRY, e);
     }
     try {
-      Flyway.configure()
-          .dataSource(pool)
-          .locations("classpath:db/migration")
-          .loggers("slf4j")
-          .load()
-          .migrate();
+      migrate(pool);
     } catch (RuntimeException e) {
       pool.close();
       throw new ScoutFailure(
@@ -141,6 +141,28 @@ public final class Database implements AutoCloseable, HealthCheck {
           Disposition.PERMANENT, e);
     }
     return pool;
+  }
+
+  /**
+   * Runs Flyway only when the schema is not at the newest migration this build carries. A one-shot
+   * command starts a JVM each time, and Flyway's classpath scan and validation cost more than the
+   * command itself; the comparison costs one query. Several processes starting together on an old
+   * schema all run Flyway, which serialises them as it always did (PostgreSQL: an advisory lock;
+   * SQLite: the database's write lock), and a history row is written in the same transaction as its
+   * migration, so a process that sees the newest version sees its tables too.
+   */
+  private static void migrate(DataSource pool) {
+    Optional<SchemaVersion> bundled = SchemaVersion.bundled();
+    if (SchemaVersion.isCurrent(pool, bundled)) {
+      log.debug("Database schema is current (version {}); migrations skipped", bundled.get());
+      return;
+    }
+    Flyway.configure()
+        .dataSource(pool)
+        .locations("classpath:" + SchemaVersion.LOCATION)
+        .loggers("slf4j")
+        .load()
+        .migrate();
   }
 
   public Dialect dialect() {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * never take part.
  */
 @EnabledOnOs(OS.LINUX) // the launcher relies on GNU tools (readlink -f, sort -V)
+@Timeout(120)
 class LauncherTest {
 
   private static final String[] TOOLS = {
     "bash", "env", "dirname", "readlink", "sed", "head", "awk", "sort", "cut", "find", "mkdir",
-    "flock"
+    "flock", "mv", "rm"
   };
 
   @TempDir Path tmp;
@@ -39,6 +41,7 @@ class LauncherTest {
   private Path jvmDir;
   private Path tools;
   private Path versionLog;
+  private Path trainingLog;
 
   record Run(int exit, String out, String err) {}
 
@@ -53,6 +56,7 @@ class LauncherTest {
         "echo \"$JAVA_HOME\" > mvnw-java-home\n: > target/scoutbot.jar\n");
     jvmDir = Files.createDirectories(tmp.resolve("jvm"));
     versionLog = tmp.resolve("version-calls");
+    trainingLog = tmp.resolve("training-calls");
     tools = Files.createDirectories(tmp.resolve("tools"));
     for (String tool : TOOLS) {
       Path real = Path.of("/usr/bin", tool);
@@ -183,6 +187,108 @@ class LauncherTest {
     assertThat(overridden.out().strip()).isEqualTo("-Xmx64m");
   }
 
+  @Test
+  void build_withJava25_trainsAnAotCache_whichLaterCommandsUse() throws IOException {
+    Path home = aotJdk("temurin-25", "25.0.1", true);
+
+    Run build = launch(null, List.of(), "build");
+    Run list = launch(null, List.of(), "list", "--json");
+
+    assertThat(build.exit()).as(build.err()).isZero();
+    Path cache = aotCache(home, "25.0.1");
+    assertThat(cache).isNotEmptyFile();
+    assertThat(Files.readString(trainingLog)).contains("-cp " + project.resolve("target/scoutbot.jar")
+        + " io.scoutbot.app.AotTraining");
+    assertThat(list.out()).contains("-XX:AOTCache=" + cache)
+        .contains("-Xlog:disable -Xlog:all=warning:stderr")
+        .endsWith("-jar " + project.resolve("target/scoutbot.jar") + " list --json\n");
+    assertThat(Files.readAllLines(trainingLog)).as("trained once").hasSize(1);
+  }
+
+  @Test
+  void jarNewerThanTheAotCache_isTrainedAgainBeforeTheCommandRuns() throws IOException {
+    Path home = aotJdk("temurin-25", "25.0.1", true);
+    launch(null, List.of(), "build");
+    Path cache = aotCache(home, "25.0.1");
+    Files.setLastModifiedTime(cache, FileTime.from(Instant.now().minusSeconds(60)));
+    Files.setLastModifiedTime(Path.of(cache + ".log"), FileTime.from(Instant.now().minusSeconds(60)));
+
+    Run r = launch(null, List.of(), "list");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("building the AOT cache");
+    assertThat(Files.readAllLines(trainingLog)).hasSize(2);
+    assertThat(r.out()).contains("-XX:AOTCache=" + cache);
+  }
+
+  @Test
+  void failedTraining_runsTheCommandWithoutACache_andIsNotRetriedForTheSameJar()
+      throws IOException {
+    aotJdk("temurin-25", "25.0.1", false);
+    builtJar();
+
+    Run first = launch(null, List.of(), "list");
+    Run second = launch(null, List.of(), "list");
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.err()).contains("could not build the AOT cache");
+    assertThat(first.out()).startsWith("ran ").doesNotContain("AOTCache");
+    assertThat(second.out()).doesNotContain("AOTCache");
+    assertThat(second.err()).doesNotContain("AOT cache");
+    assertThat(Files.readAllLines(trainingLog)).as("trained once").hasSize(1);
+  }
+
+  @Test
+  void java21_orAotOff_runWithoutACacheAndNeverTrain() throws IOException {
+    Path java21 = aotJdk("temurin-21", "21.0.5", true);
+    builtJar();
+
+    Run old = launch(java21, List.of(), "list");
+    aotJdk("temurin-25", "25.0.1", true);
+    Run off = launch(null, List.of(), Map.of("SCOUTBOT_AOT", "off"), "list");
+
+    assertThat(old.exit()).as(old.err()).isZero();
+    assertThat(old.out()).startsWith("ran " + java21.resolve("bin/java")).doesNotContain("AOT");
+    assertThat(off.out()).doesNotContain("AOT");
+    assertThat(trainingLog).doesNotExist();
+  }
+
+  @Test
+  void anotherRuntime_getsItsOwnCache_andNeverUsesTheOthers() throws IOException {
+    Path older = aotJdk("temurin-25", "25.0.1", true);
+    launch(null, List.of(), "build");
+    Path newer = aotJdk("temurin-26", "26.0.1", true);
+
+    Run r = launch(null, List.of(), "list");
+
+    assertThat(r.out()).startsWith("ran " + newer.resolve("bin/java"))
+        .contains("-XX:AOTCache=" + aotCache(newer, "26.0.1"))
+        .doesNotContain(aotCache(older, "25.0.1").toString());
+  }
+
+  @Test
+  void commandsThatMoveNoFileData_runWithC1Only_serveAndTransfersKeepC2_andJavaOptsWins()
+      throws IOException {
+    jdk("temurin-21", "21.0.5", true, true);
+    builtJar();
+
+    Run list = launch(null, List.of(), "list", "--json");
+    Run help = launch(null, List.of(), "--help");
+    Run serve = launch(null, List.of(), "serve");
+    Run upload = launch(null, List.of(), "upload", "a.pdf");
+    Run download = launch(null, List.of(), "download", "ABC123");
+    Run overridden = launch(null, List.of(), Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4"),
+        "status");
+
+    assertThat(list.out()).contains(" -XX:TieredStopAtLevel=1 -jar ");
+    assertThat(help.out()).contains(" -XX:TieredStopAtLevel=1 -jar ");
+    assertThat(serve.out()).doesNotContain("TieredStopAtLevel");
+    assertThat(upload.out()).doesNotContain("TieredStopAtLevel");
+    assertThat(download.out()).doesNotContain("TieredStopAtLevel");
+    assertThat(overridden.out())
+        .contains("-XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -jar ");
+  }
+
   /** A fake Java installation in the JVM directory, with a release file unless told otherwise. */
   private Path jdk(String name, String version, boolean javac, boolean release) throws IOException {
     Path home = jvmDir.resolve(name);
@@ -215,6 +321,26 @@ class LauncherTest {
     if (javac) {
       script(bin.resolve("javac"), "exit 0\n");
     }
+  }
+
+  /**
+   * A fake JDK whose java, asked to write an AOT cache (-XX:AOTCacheOutput=FILE), logs the call to
+   * {@link #trainingLog} and writes FILE, or fails when {@code trains} is false.
+   */
+  private Path aotJdk(String name, String version, boolean trains) throws IOException {
+    Path home = jdk(name, version, true, true);
+    script(home.resolve("bin/java"),
+        "for a in \"$@\"; do case \"$a\" in -XX:AOTCacheOutput=*)\n"
+            + "  echo \"$*\" >> '" + trainingLog + "'\n"
+            + (trains ? "  echo cache > \"${a#-XX:AOTCacheOutput=}\"; exit 0;;\n" : "  exit 1;;\n")
+            + "esac; done\n"
+            + "echo \"ran $0 $*\"\n");
+    return home;
+  }
+
+  private Path aotCache(Path javaHome, String version) {
+    return project.resolve("target/aot/" + javaHome.toString().replace('/', '_') + "-" + version
+        + ".aot");
   }
 
   private void builtJar() throws IOException {
