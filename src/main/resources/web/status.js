@@ -71,6 +71,10 @@
     return new Date(t).toLocaleString();
   }
 
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
   function replace(node, ...children) {
     node.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
   }
@@ -231,9 +235,9 @@
     if (s.gc_after_upload !== undefined) {
       g.push(el("div", { class: "gauge", id: "gauge-gc" },
         el("h3", {}, "GC after upload", el("b", {}, s.gc_after_upload ? "on" : "off")),
-        el("p", {}, (s.gc_collections || 0) + " collections for " + (s.gc_requests || 0)
-          + " uploads; " + bytes(s.gc_reclaimed_bytes) + " freed, " + bytes(s.gc_released_bytes)
-          + " returned to the OS")));
+        el("p", {}, plural(s.gc_collections || 0, "collection") + " for "
+          + plural(s.gc_requests || 0, "upload") + "; " + bytes(s.gc_reclaimed_bytes) + " freed, "
+          + bytes(s.gc_released_bytes) + " returned to the OS")));
     }
     replace(document.getElementById("gauges"), ...g);
   }

@@ -205,6 +205,9 @@ public final class GovernorMeters {
           .register(registry);
       toThrottled = transitions(registry, "throttled");
       toNormal = transitions(registry, "normal");
+      synchronized (this) {
+        throttled = monitor.throttled(); // a state entered before binding is no transition
+      }
       monitor.addListener(this);
     }
 

@@ -71,7 +71,17 @@ final class Endpoints implements HttpHandler {
       h.set("Referrer-Policy", "no-referrer");
       h.set("X-Frame-Options", "DENY");
       h.set("Cache-Control", "no-store");
-      int status = route(ex, path == null ? "/" : path, method);
+      int status;
+      try {
+        status = route(ex, path == null ? "/" : path, method);
+      } catch (RuntimeException e) {
+        // a bug or a broken port: answer it rather than drop the connection without a word
+        log.warn("{} {} failed ({}); answered 500", method, path, e.toString());
+        if (ex.getResponseCode() != -1) {
+          throw e;
+        }
+        status = send(ex, 500, TEXT, text("Internal error: " + e.getMessage() + "\n"), false);
+      }
       log.debug("{} {} -> {}", method, path, status);
     }
   }
@@ -164,9 +174,9 @@ final class Endpoints implements HttpHandler {
 
   private int document(HttpExchange ex, boolean head, String what, Document doc)
       throws IOException {
-    Map<String, Object> value;
+    byte[] value;
     try {
-      value = doc.get();
+      value = toJson(doc.get());
       if (failing.get(what).compareAndSet(true, false)) {
         log.info("The {} for the status page can be read again", what);
       }
@@ -177,7 +187,7 @@ final class Endpoints implements HttpHandler {
       }
       return send(ex, 503, JSON, toJson(Map.of("error", String.valueOf(e.getMessage()))), head);
     }
-    return send(ex, 200, JSON, toJson(value), head);
+    return send(ex, 200, JSON, value, head);
   }
 
   private int asset(HttpExchange ex, String name, boolean head) throws IOException {

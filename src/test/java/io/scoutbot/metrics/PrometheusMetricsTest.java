@@ -211,6 +211,24 @@ class PrometheusMetricsTest {
   }
 
   @Test
+  void aThrottledStateEnteredBeforeBinding_isNoTransition() {
+    ResourceMonitor hot = new ResourceMonitor(probe, config, clock, clock);
+    probe.set(95, 40);
+    hot.sampleOnce();
+    PrometheusMetrics late =
+        PrometheusMetrics.create(clock, clock).bind(GovernorMeters.monitor(hot));
+
+    hot.sampleOnce();
+    probe.set(10, 10);
+    hot.sampleOnce();
+    hot.sampleOnce();
+
+    PrometheusText t = PrometheusText.parse(late.scrape());
+    assertThat(t.valueOf("scoutbot_throttle_transitions_total", "to", "throttled")).isZero();
+    assertThat(t.valueOf("scoutbot_throttle_transitions_total", "to", "normal")).isEqualTo(1.0);
+  }
+
+  @Test
   void jobsTransfersAndPentaract_countWhatTheyAreTold() {
     jobs.started(Duration.ofSeconds(4));
     jobs.finished(JobMetrics.Outcome.COMPLETED, Duration.ofSeconds(90));

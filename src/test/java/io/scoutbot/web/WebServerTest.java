@@ -226,6 +226,34 @@ class WebServerTest {
   }
 
   @Test
+  void brokenPorts_answer503WithTheReason_neverADroppedConnection() throws Exception {
+    server = WebServer.create(new InetSocketAddress("127.0.0.1", 0), null,
+        new WebServer.Sources(() -> Map.of("when", new Object()), () -> {
+          throw new IllegalStateException("health checks broke");
+        }, () -> {
+          throw new IllegalStateException("registry broke");
+        }, () -> {
+          throw new IllegalStateException("history broke");
+        }), WebServer.Limits.defaults());
+    server.start();
+    client = new WebClient(server.url());
+
+    HttpResponse<String> status = client.get("/api/status");
+    HttpResponse<String> history = client.get("/api/history");
+    HttpResponse<String> metricsText = client.get("/metrics");
+    HttpResponse<String> ready = client.get("/ready");
+
+    assertThat(status.statusCode()).isEqualTo(503);
+    assertThat(json(status).get("error").asText()).contains("cannot be written as JSON");
+    assertThat(history.statusCode()).isEqualTo(503);
+    assertThat(json(history).get("error").asText()).isEqualTo("history broke");
+    assertThat(metricsText.statusCode()).isEqualTo(503);
+    assertThat(metricsText.body()).contains("registry broke");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(json(ready).at("/parts/readiness/detail").asText()).contains("health checks broke");
+  }
+
+  @Test
   void apiHistory_isTheHistoryDocument() throws Exception {
     start(null);
 
