@@ -13,11 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +45,9 @@ final class Endpoints implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Endpoints.class);
 
+  /** Several open status pages share one status report per second. */
+  static final Duration STATUS_REUSE = Duration.ofSeconds(1);
+
   private final WebServer.Sources sources;
   private final BearerAuth auth;
   private final Duration checkTimeout;
@@ -53,12 +55,26 @@ final class Endpoints implements HttpHandler {
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, AtomicBoolean> failing =
       Map.of("status", new AtomicBoolean(), "history", new AtomicBoolean());
-  private CompletableFuture<Readiness> pendingCheck;
+  private final Coalesced<Map<String, Object>> status;
+  private final Coalesced<Readiness> readiness;
+  private final Coalesced<String> metrics;
 
-  Endpoints(WebServer.Sources sources, BearerAuth auth, Duration checkTimeout) {
+  /**
+   * @param checkTimeout the longest a request waits for the status report, the readiness check or
+   *     a scrape (they may ask the database); shorter than the exchange deadline, so the waiting
+   *     request still gets its 503
+   * @param ticker monotonic nanoseconds, for reusing the status report
+   */
+  Endpoints(WebServer.Sources sources, BearerAuth auth, Duration checkTimeout,
+      LongSupplier ticker) {
     this.sources = sources;
     this.auth = auth;
     this.checkTimeout = checkTimeout;
+    this.status = new Coalesced<>("status", () -> sources.status().status(), STATUS_REUSE, ticker);
+    this.readiness = new Coalesced<>("readiness", () -> sources.readiness().check(),
+        Duration.ZERO, ticker);
+    this.metrics = new Coalesced<>("metrics", () -> sources.metrics().scrape(), Duration.ZERO,
+        ticker);
   }
 
   @Override
@@ -104,7 +120,7 @@ final class Endpoints implements HttpHandler {
       case "/health" -> send(ex, 200, JSON, text("{\"status\":\"ok\"}"), head);
       case "/ready" -> ready(ex, head);
       case "/metrics" -> metrics(ex, head);
-      case "/api/status" -> document(ex, head, "status", () -> sources.status().status());
+      case "/api/status" -> document(ex, head, "status", () -> await(status, "status report"));
       case "/api/history" -> document(ex, head, "history", () -> sources.history().history());
       case "/", "/index.html" -> asset(ex, "index.html", head);
       default -> path.startsWith("/static/") ? asset(ex, path.substring(8), head)
@@ -114,57 +130,44 @@ final class Endpoints implements HttpHandler {
   }
 
   private int ready(HttpExchange ex, boolean head) throws IOException {
-    Readiness r = readiness();
-    return send(ex, r.ready() ? 200 : 503, JSON, toJson(r.toMap()), head);
-  }
-
-  /**
-   * Runs the readiness check off the HTTP thread and waits at most {@link #checkTimeout}. Requests
-   * that arrive while a check runs wait for that one instead of starting another, so a hanging
-   * database costs one thread, not one per probe.
-   */
-  private Readiness readiness() {
-    CompletableFuture<Readiness> check;
-    synchronized (this) {
-      if (pendingCheck == null || pendingCheck.isDone()) {
-        CompletableFuture<Readiness> f = new CompletableFuture<>();
-        Thread.ofVirtual().name("scoutbot-readiness-check").start(() -> {
-          try {
-            f.complete(sources.readiness().check());
-          } catch (RuntimeException | Error e) {
-            f.completeExceptionally(e);
-          }
-        });
-        pendingCheck = f;
-      }
-      check = pendingCheck;
-    }
+    Readiness r;
     try {
-      return check.get(checkTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      return notReady("the readiness checks did not answer within " + checkTimeout.toSeconds()
-          + " s (database or storage hanging?)");
-    } catch (ExecutionException e) {
-      return notReady("the readiness check failed: " + e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return notReady("the server is stopping");
+      r = await(readiness, "readiness checks");
+    } catch (RuntimeException e) {
+      r = new Readiness(List.of(new Readiness.Part("readiness", false, e.getMessage())));
     }
-  }
-
-  private static Readiness notReady(String why) {
-    return new Readiness(List.of(new Readiness.Part("readiness", false, why)));
+    return send(ex, r.ready() ? 200 : 503, JSON, toJson(r.toMap()), head);
   }
 
   private int metrics(HttpExchange ex, boolean head) throws IOException {
     String text;
     try {
-      text = sources.metrics().scrape();
+      text = await(metrics, "metrics");
     } catch (RuntimeException e) {
-      log.warn("Metrics could not be gathered ({}); /metrics answers 503", e.toString());
+      log.warn("Metrics could not be gathered ({}); /metrics answers 503", e.getMessage());
       return send(ex, 503, TEXT, text("metrics unavailable: " + e.getMessage() + "\n"), head);
     }
     return send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", text(text), head);
+  }
+
+  /**
+   * The port's answer, waited for at most {@link #checkTimeout}; otherwise an exception whose
+   * message says what happened (the port's own message when it failed).
+   */
+  private <T> T await(Coalesced<T> port, String what) {
+    try {
+      return port.get(checkTimeout);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the " + what + " did not answer within "
+          + checkTimeout.toSeconds() + " s (database or storage hanging?)", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException r ? r
+          : new IllegalStateException(String.valueOf(cause.getMessage()), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("the server is stopping", e);
+    }
   }
 
   @FunctionalInterface

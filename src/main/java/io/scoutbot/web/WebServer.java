@@ -49,7 +49,8 @@ public final class WebServer implements AutoCloseable {
    * @param backlog exchanges waiting for a thread; beyond it new connections are closed at once
    * @param exchangeTimeout the longest one exchange (reading the request, answering it, writing the
    *     answer) may take before its connection is cut
-   * @param checkTimeout the longest {@code /ready} waits for the readiness check
+   * @param checkTimeout the longest a request waits for the status report, the readiness check or a
+   *     scrape before answering 503; shorter than {@code exchangeTimeout}
    */
   public record Limits(int threads, int backlog, Duration exchangeTimeout, Duration checkTimeout) {
     public Limits {
@@ -59,6 +60,10 @@ public final class WebServer implements AutoCloseable {
       }
       positive("exchangeTimeout", exchangeTimeout);
       positive("checkTimeout", checkTimeout);
+      if (checkTimeout.compareTo(exchangeTimeout) >= 0) {
+        throw new IllegalArgumentException("checkTimeout (" + checkTimeout + ") must be shorter "
+            + "than exchangeTimeout (" + exchangeTimeout + "), or a slow check loses its answer");
+      }
     }
 
     /**
@@ -142,7 +147,7 @@ public final class WebServer implements AutoCloseable {
       throw new UncheckedIOException("Cannot listen on " + describe(bind) + " (" + e.getMessage()
           + "): set HTTP_ADDR to a free address, or HTTP_ADDR=off", e);
     }
-    s.createContext("/", new Endpoints(sources, auth, limits.checkTimeout()));
+    s.createContext("/", new Endpoints(sources, auth, limits.checkTimeout(), System::nanoTime));
     s.setExecutor(ex);
     s.start();
     server = s;
