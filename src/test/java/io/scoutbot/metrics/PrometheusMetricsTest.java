@@ -298,7 +298,7 @@ class PrometheusMetricsTest {
   @CsvSource({"0, none", "99, none", "200, 2xx", "201, 2xx", "302, 3xx", "401, 4xx", "409, 4xx",
       "503, 5xx", "600, none"})
   void statusClass_groupsStatusesIntoFewLabels(int status, String label) {
-    assertThat(PentaractMeters.statusClass(status)).isEqualTo(label);
+    assertThat(RequestMeters.statusClass(status)).isEqualTo(label);
   }
 
   @Test
