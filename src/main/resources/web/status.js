@@ -141,7 +141,8 @@
 
   function renderHeader(s) {
     const service = s.service || {};
-    document.getElementById("node").textContent = service.node_id ? "on " + service.node_id : "";
+    document.getElementById("node").textContent = [service.version,
+      service.node_id ? "on " + service.node_id : null].filter(Boolean).join(" ");
     const pills = [];
     pills.push(s.throttled
       ? el("span", { class: "pill bad", id: "pill-throttled" }, "Throttled: heavy work waits")
@@ -153,9 +154,18 @@
       pills.push(el("span", { class: "pill " + (h.up ? "ok" : "bad"), title: h.detail || "" },
         name + (h.up ? " up" : " down")));
     }
+    for (const [key, h] of Object.entries(s.components || {})) {
+      pills.push(el("span", { class: "pill " + (h.up ? "ok" : "bad"), title: h.detail || "" },
+        (h.name || key) + (h.up ? " up" : " down")));
+    }
     const q = s.queue || {};
     if (q.paused_for_outage_until) {
-      pills.push(el("span", { class: "pill warn" }, "Uploads paused for an outage"));
+      pills.push(el("span", { class: "pill warn", title: "until " + q.paused_for_outage_until },
+        "Uploads paused for an outage"));
+    }
+    if (q.blocked > 0) {
+      pills.push(el("span", { class: "pill warn" }, plural(q.blocked, "job") + " blocked: "
+        + "check the storage settings"));
     }
     replace(document.getElementById("pills"), ...pills);
     const at = s.sampled_at ? " · resources sampled " + ago(s.sampled_at, Date.now()) : "";
@@ -251,7 +261,7 @@
       replace(counts, el("p", { class: "none" }, "Queue unknown (the database cannot be read)."));
     } else {
       const items = [];
-      for (const k of ["pending", "running", "completed", "failed", "cancelled"]) {
+      for (const k of ["pending", "running", "blocked", "completed", "failed", "cancelled"]) {
         if (q[k] === undefined) continue;
         items.push(el("div", { id: "count-" + k }, el("dt", {}, k), el("dd", {}, String(q[k]))));
       }
@@ -268,36 +278,32 @@
     const jobs = Array.isArray(s.transfers) ? s.transfers : [];
     const list = document.getElementById("queue-jobs");
     if (jobs.length === 0) {
-      replace(list, el("li", { class: "none" }, "Nothing in flight."));
+      replace(list, el("li", { class: "none" }, "Nothing moving right now."));
       return;
     }
-    replace(list, ...jobs.map(job));
+    replace(list, ...jobs.map(transfer));
   }
 
-  function job(j) {
-    const size = num(j.size);
-    const done = num(j.progress_bytes) || 0;
-    const percent = num(j.progress_percent) !== null ? j.progress_percent
-      : size ? (done * 100) / size : null;
+  // one transfer of the status report: a running job in its phase (fetching, storing)
+  function transfer(j) {
+    const total = num(j.total);
+    const done = num(j.bytes) || 0;
+    const percent = num(j.percent) !== null ? j.percent : total ? (done * 100) / total : null;
     const bar = el("progress", { max: "100", "aria-label": "progress of " + (j.name || "job") });
     if (percent !== null) bar.value = Math.min(100, percent);
     const parts = [];
     if (percent !== null) parts.push(percent.toFixed(0) + " %");
-    parts.push(bytes(done) + (size !== null ? " of " + bytes(size) : ""));
-    if (num(j.bytes_per_second) !== null) parts.push(bytes(j.bytes_per_second) + "/s");
+    parts.push(bytes(done) + (total !== null ? " of " + bytes(total) : ""));
+    if (num(j.bytes_per_second)) parts.push(bytes(j.bytes_per_second) + "/s");
     if (num(j.eta_seconds) !== null) parts.push("ETA " + duration(j.eta_seconds));
-    if (j.state === "pending" && j.next_attempt_at) {
-      parts.push("next attempt " + new Date(j.next_attempt_at).toLocaleTimeString());
-    }
-    const why = j.waiting_reason || (j.state === "pending" ? j.last_error : null);
-    return el("li", { class: "job", "data-job": j.id === undefined ? null : String(j.id),
-        "data-state": j.state || null },
+    return el("li", { class: "job", "data-job": j.job_id === undefined ? null : String(j.job_id),
+        "data-phase": j.phase || null },
       el("div", { class: "head" },
-        el("span", { class: "name" }, j.name || "job " + j.id),
-        el("span", { class: "state" }, [j.direction, j.state].filter(Boolean).join(" · "))),
+        el("span", { class: "name" }, j.name || "job " + j.job_id),
+        el("span", { class: "state" }, [j.phase, j.code, j.running_on ? "on " + j.running_on : null]
+          .filter(Boolean).join(" · "))),
       bar,
-      el("p", { class: "detail" }, parts.join(" · ")),
-      why ? el("p", { class: "detail" }, why) : null);
+      el("p", { class: "detail" }, parts.join(" · ")));
   }
 
   function renderFailures(s) {
@@ -309,10 +315,10 @@
     }
     const now = Date.now();
     replace(list, ...failures.map((f) => el("li", { class: "failure",
-        "data-job": f.id === undefined ? null : String(f.id) },
-      el("div", {}, el("b", {}, f.name || "job " + f.id), " ",
-        el("span", { class: "when" }, ago(f.failed_at || f.finished_at || f.at, now))),
-      el("p", { class: "reason" }, f.reason || f.last_error || "no reason recorded"))));
+        "data-job": f.job_id === undefined ? null : String(f.job_id) },
+      el("div", {}, el("b", {}, f.name || "job " + f.job_id), " ",
+        el("span", { class: "when" }, [f.code, ago(f.at, now)].filter(Boolean).join(" · "))),
+      el("p", { class: "reason" }, f.reason || "no reason recorded"))));
   }
 
   function renderStatus(s) {

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import io.scoutbot.cli.Verbosity;
 import io.scoutbot.config.LogConfig;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,14 @@ final class LoggingSetup {
   private LoggingSetup() {}
 
   static void configure(LogConfig config) {
+    configure(config, Verbosity.NORMAL);
+  }
+
+  /**
+   * As {@link #configure(LogConfig)}, with a command's {@code --quiet} (from WARN up, whatever
+   * LOG_LEVEL says) or {@code --verbose} (from DEBUG up).
+   */
+  static void configure(LogConfig config, Verbosity verbosity) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
     Encoder<ILoggingEvent> encoder = encoder(ctx, config.json());
@@ -35,11 +44,22 @@ final class LoggingSetup {
     console.start();
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(console);
-    root.setLevel(Level.toLevel(config.level(), Level.INFO));
+    Level level = Level.toLevel(config.level(), Level.INFO);
+    if (verbosity == Verbosity.QUIET && !level.isGreaterOrEqual(Level.WARN)) {
+      level = Level.WARN;
+    } else if (verbosity == Verbosity.VERBOSE && level.isGreaterOrEqual(Level.DEBUG)) {
+      level = Level.DEBUG;
+    }
+    root.setLevel(level);
     Level quiet = root.getLevel().isGreaterOrEqual(Level.WARN) ? root.getLevel() : Level.WARN;
     for (String name : QUIET) {
       ctx.getLogger(name).setLevel(quiet);
     }
+    // its warnings during a database outage point at the wrong cause ("consider a shorter
+    // maxLifetime"); the database's own watcher says what happened, once, and when it is over
+    Level poolErrors = root.getLevel().isGreaterOrEqual(Level.ERROR) ? root.getLevel()
+        : Level.ERROR;
+    ctx.getLogger("com.zaxxer.hikari.pool").setLevel(poolErrors);
   }
 
   /** The started encoder for LOG_FORMAT: JSON lines ({@link JsonLineEncoder}) or text lines. */

@@ -62,11 +62,11 @@ public final class Main {
     boolean serving = args.length > 0 && args[0].equals("serve");
     RootCommand root =
         new RootCommand(
-            () -> {
+            verbosity -> {
               ScoutConfig config = ConfigLoader.load(env, workDir);
-              LoggingSetup.configure(config.log());
-              Application a = new Application(config);
-              a.logEffectiveConfig(serving);
+              LoggingSetup.configure(config.log(), verbosity);
+              Application a = new Application(config, serving, env);
+              a.logEffectiveConfig();
               app.set(a);
               return a;
             },

@@ -21,11 +21,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The catalog and its deletion side in the service's database (SQLite or PostgreSQL, same SQL).
+ * The catalog, its state changes and its deletion side in the service's database (SQLite or PostgreSQL, same SQL).
  * Thread-safe: every call uses its own pooled connection and single statements, so processes
  * sharing the database see each other's changes at once.
  */
-public final class JdbcFileCatalog implements FileCatalog, DeletedFiles {
+public final class JdbcFileCatalog implements FileCatalog, FileStates, DeletedFiles {
 
   /** Attempts to find a free code; with 2.2 billion codes, a second attempt is already rare. */
   static final int CODE_ATTEMPTS = 20;
@@ -226,9 +226,29 @@ public final class JdbcFileCatalog implements FileCatalog, DeletedFiles {
   }
 
   @Override
-  public List<StoredFile> list(long ownerId) {
+  public List<StoredFile> page(long ownerId, int offset, int limit) {
+    if (offset < 0 || limit < 1) {
+      throw new IllegalArgumentException("offset from 0 and limit from 1: " + offset + ", " + limit);
+    }
     return query("SELECT " + COLUMNS + " FROM stored_file WHERE owner_id = ? AND status = ?"
-        + " ORDER BY created_at DESC, code", ownerId, FileStatus.COMPLETED.dbValue());
+        + " ORDER BY created_at DESC, code LIMIT " + limit + " OFFSET " + offset, ownerId,
+        FileStatus.COMPLETED.dbValue());
+  }
+
+  @Override
+  public void describe(String code, String name, long size, String mimeType) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE stored_file SET name = ?, size = ?, mime_type = ?"
+                + " WHERE code = ? AND status IN ('pending', 'uploading')")) {
+      ps.setString(1, name);
+      ps.setLong(2, size);
+      ps.setString(3, mimeType);
+      ps.setString(4, code);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("cannot update " + code, e);
+    }
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.scoutbot.cli;
 
 import io.scoutbot.files.FileDesk;
-import java.util.Map;
+import java.time.InstantSource;
 
 /**
  * What the commands need from the running application, provided by the composition root. Built
@@ -9,14 +9,13 @@ import java.util.Map;
  */
 public interface CliContext {
 
-  /** The file facade. */
+  /** The facade: files, jobs, events and the status report. */
   FileDesk files();
 
-  /**
-   * The status document: nested maps of plain values (database, storage, resources, ...), in display
-   * order, with snake_case keys.
-   */
-  Map<String, Object> status();
+  /** The clock commands read the time from (a test's manual clock). */
+  default InstantSource clock() {
+    return InstantSource.system();
+  }
 
   /** Starts every component and blocks until the process is asked to stop. */
   void serve() throws InterruptedException;

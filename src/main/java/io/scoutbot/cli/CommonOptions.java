@@ -17,4 +17,15 @@ final class CommonOptions {
       description = "Act as this user (a Telegram user id). Default: ${DEFAULT-VALUE}, the local operator.",
       defaultValue = "0")
   long user = LOCAL_OPERATOR;
+
+  @Option(names = {"-q", "--quiet"},
+      description = "Print results and errors only: no progress bar, no notices, log lines from WARN up.")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "Print log lines from DEBUG up.")
+  boolean verbose;
+
+  Verbosity verbosity() {
+    return quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL;
+  }
 }

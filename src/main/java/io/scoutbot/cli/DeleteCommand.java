@@ -1,6 +1,6 @@
 package io.scoutbot.cli;
 
-import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.files.FileView;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ final class DeleteCommand extends ScoutCommand {
 
   @Override
   int run(CliContext ctx, Output out) {
-    StoredFile f = ctx.files().delete(options.user, code);
+    FileView f = ctx.files().delete(options.user, code);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("code", f.code());
     doc.put("name", f.name());

@@ -1,9 +1,8 @@
 package io.scoutbot.cli;
 
-import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.files.FileDesk;
+import io.scoutbot.files.FileView;
 import io.scoutbot.files.Sizes;
-import io.scoutbot.transfer.Progress;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -34,28 +33,26 @@ final class DownloadCommand extends ScoutCommand {
   @Override
   int run(CliContext ctx, Output out) throws InterruptedException {
     FileDesk desk = ctx.files();
-    StoredFile f =
-        desk.info(options.user, code)
-            .filter(x -> x.status() == io.scoutbot.catalog.FileStatus.COMPLETED)
-            .orElse(null);
+    FileView f = desk.info(options.user, code).filter(FileView::stored).orElse(null);
     Path target = output == null ? Path.of("").toAbsolutePath() : output;
-    ProgressLine line =
-        f != null && System.console() != null && !out.json()
-            ? new ProgressLine(root.err(), "downloading " + f.name(), f.size(), System::nanoTime)
-            : null;
+    ProgressLine line = f != null && showsProgress(out)
+        ? new ProgressLine(root.err(), "downloading " + f.name(), f.size(), System::nanoTime)
+        : null;
     Path written;
     try {
-      written = desk.download(options.user, code, target, line == null ? Progress.NONE : line);
+      written = desk.download(options.user, code, target, line == null ? bytes -> {}
+          : line::advance);
     } finally {
       if (line != null) {
         line.finish();
       }
     }
-    StoredFile done = desk.info(options.user, code).orElseThrow();
+    FileView done = desk.info(options.user, code).orElseThrow();
     Map<String, Object> doc = Output.file(done);
     doc.put("path", written.toString());
     out.document(doc);
-    out.text(written + "  " + Sizes.human(done.size()) + "  sha256 " + done.sha256() + " (verified)");
+    out.text(written + "  " + Sizes.human(done.size()) + "  sha256 " + done.sha256()
+        + " (verified)");
     return OK;
   }
 }

@@ -1,6 +1,6 @@
 package io.scoutbot.cli;
 
-import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.files.FileView;
 import io.scoutbot.files.Sizes;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,8 +18,8 @@ final class ListCommand extends ScoutCommand {
 
   @Override
   int run(CliContext ctx, Output out) {
-    List<StoredFile> files = ctx.files().list(options.user);
-    long total = files.stream().mapToLong(StoredFile::size).sum();
+    List<FileView> files = ctx.files().list(options.user);
+    long total = files.stream().mapToLong(FileView::size).sum();
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("files", files.stream().map(Output::file).toList());
     doc.put("total_files", files.size());
@@ -29,7 +29,7 @@ final class ListCommand extends ScoutCommand {
       out.text("No files found in your storage.");
       return OK;
     }
-    for (StoredFile f : files) {
+    for (FileView f : files) {
       out.text(String.format("%s  %10s  %s  %s", f.code(), Sizes.human(f.size()),
           DAY.format(f.createdAt()), f.name()));
     }

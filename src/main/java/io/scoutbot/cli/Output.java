@@ -3,7 +3,7 @@ package io.scoutbot.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.files.FileView;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +49,12 @@ final class Output {
     out.flush();
   }
 
+  /** One line on stderr saying what is wrong, beside a result that was printed anyway. */
+  void problem(String message) {
+    err.println("error: " + message);
+    err.flush();
+  }
+
   void error(String message, int exitCode) {
     err.println("error: " + message);
     err.flush();
@@ -61,13 +67,13 @@ final class Output {
   }
 
   /** The JSON shape of a stored file, shared by every command that prints one. */
-  static Map<String, Object> file(StoredFile f) {
+  static Map<String, Object> file(FileView f) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("code", f.code());
     m.put("name", f.name());
     m.put("size", f.size());
     m.put("sha256", f.sha256());
-    m.put("status", f.status().dbValue());
+    m.put("status", f.state().label());
     m.put("remote_path", f.remotePath());
     m.put("backend", f.backend());
     m.put("segments", f.segments());

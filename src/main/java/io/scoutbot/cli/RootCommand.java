@@ -1,11 +1,11 @@
 package io.scoutbot.cli;
 
 import java.io.PrintWriter;
-import java.util.function.Supplier;
-import picocli.CommandLine;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code scoutbot}: the root of the command tree; holds the lazily built application context. */
 @Command(
@@ -32,12 +32,15 @@ import picocli.CommandLine.Spec;
     })
 public final class RootCommand implements Runnable {
 
-  private final Supplier<CliContext> context;
+  private final Function<Verbosity, CliContext> context;
   private final PrintWriter out;
   private final PrintWriter err;
   private CliContext built;
 
-  public RootCommand(Supplier<CliContext> context, PrintWriter out, PrintWriter err) {
+  /**
+   * @param context builds the application for a command, once, with logging set for its verbosity
+   */
+  public RootCommand(Function<Verbosity, CliContext> context, PrintWriter out, PrintWriter err) {
     this.context = context;
     this.out = out;
     this.err = err;
@@ -52,9 +55,9 @@ public final class RootCommand implements Runnable {
     return cl;
   }
 
-  synchronized CliContext context() {
+  synchronized CliContext context(Verbosity verbosity) {
     if (built == null) {
-      built = context.get();
+      built = context.apply(verbosity);
     }
     return built;
   }
@@ -75,12 +78,16 @@ public final class RootCommand implements Runnable {
         spec.commandLine(), "a command is required (try 'scoutbot --help')");
   }
 
-  /** Reports the version from the jar's manifest. */
+  /** Reports the version from the jar's manifest (set by the build) and the Java running it. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String v = RootCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"scoutbot " + (v == null ? "(development build)" : v)};
+      return new String[] {
+        "scoutbot " + (v == null ? "(development build, not from the jar)" : v),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name")
+            + ", " + System.getProperty("java.home") + ")"
+      };
     }
   }
 }

@@ -26,6 +26,14 @@ abstract class ScoutCommand implements Callable<Integer> {
 
   @Mixin CommonOptions options;
 
+  /**
+   * Whether to draw a progress bar: stderr is a terminal and neither {@code --json} nor {@code
+   * --quiet} was given.
+   */
+  boolean showsProgress(Output out) {
+    return !out.json() && options.verbosity() != Verbosity.QUIET && Terminal.stderrIsTerminal();
+  }
+
   /** Runs the command; a thrown {@link ScoutFailure} becomes exit code 1 with its message. */
   abstract int run(CliContext ctx, Output out) throws Exception;
 
@@ -33,7 +41,7 @@ abstract class ScoutCommand implements Callable<Integer> {
   public final Integer call() {
     Output out = new Output(root.out(), root.err(), options.json);
     try {
-      CliContext ctx = root.context();
+      CliContext ctx = root.context(options.verbosity());
       return run(ctx, out);
     } catch (ConfigException e) {
       for (String p : e.problems()) {

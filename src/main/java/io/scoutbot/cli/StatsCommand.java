@@ -1,8 +1,9 @@
 package io.scoutbot.cli;
 
-import io.scoutbot.catalog.CatalogStats;
 import io.scoutbot.files.Sizes;
+import io.scoutbot.files.StorageStats;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ final class StatsCommand extends ScoutCommand {
 
   @Override
   int run(CliContext ctx, Output out) {
-    CatalogStats s = ctx.files().stats(options.user);
+    StorageStats s = ctx.files().stats(options.user);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("files", s.files());
     doc.put("total_size", s.totalBytes());
@@ -25,10 +26,9 @@ final class StatsCommand extends ScoutCommand {
     out.text("Files:           " + s.files());
     out.text("Total size:      " + Sizes.human(s.totalBytes()));
     out.text("Uploads (24h):   " + s.uploadsLastDay());
-    out.text(String.format(java.util.Locale.ROOT, "Success rate:    %.1f%%", s.successRate()));
+    out.text(String.format(Locale.ROOT, "Success rate:    %.1f%%", s.successRate()));
     if (s.averageUploadSeconds() > 0) {
-      out.text(String.format(java.util.Locale.ROOT, "Avg upload time: %.1fs",
-          s.averageUploadSeconds()));
+      out.text(String.format(Locale.ROOT, "Avg upload time: %.1fs", s.averageUploadSeconds()));
     }
     return OK;
   }

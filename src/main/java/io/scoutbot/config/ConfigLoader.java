@@ -21,6 +21,7 @@ import java.util.Set;
 public final class ConfigLoader {
 
   static final long MIB = 1024L * 1024L;
+  private static final String CLOUD_BOT_API = "https://api.telegram.org";
 
   private ConfigLoader() {}
 
@@ -63,10 +64,7 @@ public final class ConfigLoader {
     PentaractConfig pentaract = pentaract(r);
     TelegramConfig telegram = telegram(r);
     HttpConfig http = http(r);
-    DownloadConfig download =
-        new DownloadConfig(
-            r.integer("DOWNLOAD_MAX_MB", 500, 1, 1_048_576) * MIB,
-            r.bool("DOWNLOAD_ALLOW_PRIVATE_NETWORKS", false));
+    DownloadConfig download = download(r, workDir);
     QueueConfig queue =
         new QueueConfig(
             r.intValue("QUEUE_MAX_JOBS_PER_USER", 50, 1, 100_000),
@@ -91,13 +89,79 @@ public final class ConfigLoader {
       r.problem("LOG_FORMAT", format, "expected text or json");
     }
     LogConfig log = new LogConfig(level.equals("warning") ? "warn" : level, format.equals("json"));
+    SafetyConfig safety =
+        new SafetyConfig(
+            Set.copyOf(names(r, "SAFETY_BLOCKED_EXTENSIONS", SafetyConfig.DEFAULT_BLOCKED,
+                "[a-z0-9]+", "expected comma-separated extensions such as exe,bat,sh (a leading"
+                    + " dot is allowed), or none")),
+            r.bool("SAFETY_CHECK_CONTENT", true));
+    CleanupConfig cleanup =
+        new CleanupConfig(
+            r.interval("CLEANUP_MIN_AGE_MINUTES", 60, 10_080, "minutes", Duration.ofMinutes(1)));
 
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
     return new ScoutConfig(
         dataDir, tempDir, databaseUrl, nodeId, resource, pentaract, telegram, http, download,
-        queue, log, r.effective());
+        queue, log, safety, cleanup, r.effective());
+  }
+
+  private static DownloadConfig download(SettingsReader r, Path workDir) {
+    long maxBytes = r.integer("DOWNLOAD_MAX_MB", 500, 1, 1_048_576) * MIB;
+    boolean allowPrivate = r.bool("DOWNLOAD_ALLOW_PRIVATE_NETWORKS", false);
+    Duration timeout =
+        r.interval("DOWNLOAD_TIMEOUT", DownloadConfig.DEFAULT_TIMEOUT.toSeconds(), 3600, "seconds",
+            Duration.ofSeconds(1));
+    long minSpeed =
+        r.integer("DOWNLOAD_MIN_BYTES_PER_SECOND", DownloadConfig.DEFAULT_MIN_BYTES_PER_SECOND, 0,
+            1L << 30, "expected a whole number of bytes per second from 0 (no minimum) to "
+                + (1L << 30));
+    String ytDlp = r.text("DOWNLOAD_YTDLP", "");
+    boolean ytDlpEnabled = !Set.of("off", "false", "no", "none").contains(
+        ytDlp.toLowerCase(Locale.ROOT));
+    Path ytDlpPath =
+        ytDlpEnabled && !ytDlp.isEmpty() ? workDir.resolve(ytDlp).toAbsolutePath().normalize()
+            : null;
+    Duration ytDlpTimeout =
+        r.interval("DOWNLOAD_YTDLP_TIMEOUT", DownloadConfig.DEFAULT_YTDLP_TIMEOUT.toSeconds(),
+            86_400, "seconds", Duration.ofSeconds(1));
+    List<String> hosts =
+        names(r, "DOWNLOAD_YTDLP_HOSTS", DownloadConfig.DEFAULT_YTDLP_HOSTS,
+            "[a-z0-9]([a-z0-9.-]*[a-z0-9])?",
+            "expected comma-separated host names such as youtube.com,vimeo.com, or none");
+    return new DownloadConfig(maxBytes, allowPrivate, timeout, minSpeed, ytDlpEnabled, ytDlpPath,
+        ytDlpTimeout, hosts);
+  }
+
+  /**
+   * A comma-separated list of lower-case names (a leading dot dropped), each matching {@code
+   * pattern}; {@code none} is the empty list, unset the default.
+   */
+  private static List<String> names(SettingsReader r, String name, List<String> dflt,
+      String pattern, String allowed) {
+    String v = r.text(name, String.join(",", dflt));
+    if (v.equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      String p = part.strip().toLowerCase(Locale.ROOT);
+      if (p.startsWith(".")) {
+        p = p.substring(1);
+      }
+      if (p.isEmpty()) {
+        continue;
+      }
+      if (!p.matches(pattern)) {
+        r.problem(name, v, allowed);
+        return dflt;
+      }
+      if (!out.contains(p)) {
+        out.add(p);
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static ResourceConfig resource(SettingsReader r) {
@@ -217,11 +281,40 @@ public final class ConfigLoader {
   private static TelegramConfig telegram(SettingsReader r) {
     Secret token = r.secret("BOT_TOKEN");
     Set<Long> allowed = r.idList("ALLOWED_USER_ID");
-    URI base = r.url("TELEGRAM_API_BASE_URL", "https://api.telegram.org");
-    long limitMb = r.integer("TELEGRAM_UPLOAD_LIMIT_MB", 50, 1, 2000);
-    return new TelegramConfig(
-        token, allowed, base == null ? URI.create("https://api.telegram.org") : base,
-        limitMb * MIB);
+    URI base = r.url("TELEGRAM_API_BASE_URL", CLOUD_BOT_API);
+    if (base != null && !botApiBase(base)) {
+      r.problem("TELEGRAM_API_BASE_URL", Redaction.url(base.toString()),
+          "expected scheme, host and port only, e.g. https://api.telegram.org or "
+              + "http://127.0.0.1:8081 (TelegramBots builds {BASE}/bot<token>/<method> and "
+              + "cannot add a path; serve the Bot API server at the root of its own host or port)");
+      base = null;
+    }
+    URI url = base == null ? URI.create(CLOUD_BOT_API) : base;
+    boolean local = r.bool("TELEGRAM_LOCAL_API", false);
+    boolean cloudHost = "api.telegram.org".equalsIgnoreCase(url.getHost());
+    if (local && cloudHost) {
+      r.problem("TELEGRAM_LOCAL_API", r.raw("TELEGRAM_LOCAL_API"),
+          "api.telegram.org is the cloud Bot API; TELEGRAM_LOCAL_API=true needs "
+              + "TELEGRAM_API_BASE_URL pointing at a self-hosted telegram-bot-api --local server");
+      local = false;
+    }
+    long maxMb = local ? 2000 : 50;
+    long limitMb =
+        r.integer("TELEGRAM_UPLOAD_LIMIT_MB", maxMb, 1, maxMb,
+            local
+                ? "expected a whole number of MB from 1 to 2000 (the most a self-hosted Bot API "
+                    + "server accepts)"
+                : "expected a whole number of MB from 1 to 50 (the most the cloud Bot API "
+                    + "accepts; a self-hosted Bot API server with TELEGRAM_LOCAL_API=true takes up "
+                    + "to 2000)");
+    return new TelegramConfig(token, allowed, url, limitMb * MIB, local);
+  }
+
+  /** Scheme, host and optional port; at most "/" as path; no user info, query or fragment. */
+  private static boolean botApiBase(URI uri) {
+    String path = uri.getRawPath();
+    return (path == null || path.isEmpty() || path.equals("/")) && uri.getRawQuery() == null
+        && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
   }
 
   private static HttpConfig http(SettingsReader r) {

@@ -28,6 +28,8 @@ public record ScoutConfig(
     DownloadConfig download,
     QueueConfig queue,
     LogConfig log,
+    SafetyConfig safety,
+    CleanupConfig cleanup,
     Map<String, String> effective) {
 
   public ScoutConfig {
@@ -42,6 +44,8 @@ public record ScoutConfig(
     Objects.requireNonNull(download, "download");
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(safety, "safety");
+    Objects.requireNonNull(cleanup, "cleanup");
     effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
   }
 }

@@ -18,7 +18,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The connection pool and schema of the service's database. Opening it runs the versioned migrations
- * (the same versions on SQLite and PostgreSQL). Thread-safe; close it once at shutdown.
+ * (the same versions on SQLite and PostgreSQL); a deferred database opens at its first use.
+ * Thread-safe; close it once at shutdown.
  */
 public final class Database implements AutoCloseable, HealthCheck {
 
@@ -29,21 +30,72 @@ public final class Database implements AutoCloseable, HealthCheck {
   /** The longest one statement may wait for the database before it fails: pool, then lock. */
   public static final Duration LONGEST_WAIT = CONNECTION_TIMEOUT.plus(BUSY_TIMEOUT);
 
-  private final HikariDataSource pool;
+  private final String jdbcUrl;
   private final Dialect dialect;
   private final String displayUrl;
+  private volatile HikariDataSource pool;
+  private volatile DataSource watched;
+  private boolean closed;
 
-  private Database(HikariDataSource pool, Dialect dialect, String displayUrl) {
-    this.pool = pool;
-    this.dialect = dialect;
-    this.displayUrl = displayUrl;
+  private Database(String jdbcUrl) {
+    this.jdbcUrl = jdbcUrl;
+    this.dialect = Dialect.of(jdbcUrl);
+    this.displayUrl = Redaction.url(jdbcUrl);
+  }
+
+  /**
+   * Connects to {@code jdbcUrl} and migrates the schema now.
+   *
+   * @throws ScoutFailure when the database cannot be reached or migrated
+   */
+  public static Database open(String jdbcUrl) {
+    Database db = new Database(jdbcUrl);
+    db.dataSource();
+    return db;
+  }
+
+  /**
+   * A database that connects and migrates at its first use, not before: components can be built
+   * (and {@code status} can report a database that is down) without a connection. A first use that
+   * fails throws, and the next use tries again.
+   */
+  public static Database deferred(String jdbcUrl) {
+    return new Database(jdbcUrl);
+  }
+
+  /** Whether the pool has been opened (a deferred database that was never used has not). */
+  public boolean opened() {
+    return pool != null;
+  }
+
+  /**
+   * The connection pool, opened (and the schema migrated) at the first call.
+   *
+   * @throws ScoutFailure when the database cannot be reached or migrated; the next call tries again
+   */
+  public DataSource dataSource() {
+    DataSource w = watched;
+    if (w != null) {
+      return w;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new ScoutFailure("the database " + displayUrl + " is closed (ScoutBot is stopping)",
+            Disposition.RETRY);
+      }
+      if (pool == null) {
+        pool = connect(jdbcUrl);
+        watched = new WatchedDataSource(pool, displayUrl, CONNECTION_TIMEOUT);
+      }
+      return watched;
+    }
   }
 
   /**
    * Connects to {@code jdbcUrl} and migrates the schema. SQLite runs in WAL mode with a busy timeout
    * and immediate write transactions, so a CLI command and a running {@code serve} can share the file.
    */
-  public static Database open(String jdbcUrl) {
+  private static HikariDataSource connect(String jdbcUrl) {
     Dialect dialect = Dialect.of(jdbcUrl);
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(jdbcUrl);
@@ -67,10 +119,11 @@ public final class Database implements AutoCloseable, HealthCheck {
     try {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
+      String root = Redaction.scrub(rootMessage(e), jdbcUrl);
       throw new ScoutFailure(
-          "cannot open the database " + Redaction.url(jdbcUrl) + ": "
-              + Redaction.scrub(rootMessage(e), jdbcUrl)
-              + "; check DATABASE_URL and that the database server is running",
+          "cannot open the database " + Redaction.url(jdbcUrl) + ": " + (diskFull(e)
+              ? "the disk holding it is full; free some space there, then try again"
+              : root + "; check DATABASE_URL and that the database server is running"),
           Disposition.RETRY, e);
     }
     try {
@@ -87,10 +140,6 @@ public final class Database implements AutoCloseable, HealthCheck {
               + Redaction.scrub(rootMessage(e), jdbcUrl),
           Disposition.PERMANENT, e);
     }
-    return new Database(pool, dialect, Redaction.url(jdbcUrl));
-  }
-
-  public DataSource dataSource() {
     return pool;
   }
 
@@ -105,7 +154,13 @@ public final class Database implements AutoCloseable, HealthCheck {
 
   @Override
   public Health check() {
-    try (Connection c = pool.getConnection();
+    DataSource ds;
+    try {
+      ds = dataSource();
+    } catch (ScoutFailure e) {
+      return Health.down(e.getMessage());
+    }
+    try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
       s.execute("SELECT 1");
       return Health.up(displayUrl);
@@ -115,8 +170,23 @@ public final class Database implements AutoCloseable, HealthCheck {
   }
 
   @Override
-  public void close() {
-    pool.close();
+  public synchronized void close() {
+    closed = true;
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  /** Whether {@code t} says the disk is full (SQLite's SQLITE_FULL, or the OS's ENOSPC). */
+  static boolean diskFull(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage() == null ? "" : c.getMessage();
+      if (m.contains("SQLITE_FULL") || m.contains("database or disk is full")
+          || m.contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable t) {

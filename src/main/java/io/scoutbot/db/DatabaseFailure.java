@@ -29,9 +29,15 @@ public final class DatabaseFailure extends ScoutFailure {
   /** The failure of doing {@code what} (e.g. "cannot read the catalog"). */
   public static DatabaseFailure of(String what, SQLException e) {
     boolean passes = passes(e);
-    return new DatabaseFailure("database error: " + what + " (" + e.getMessage() + ")"
+    return new DatabaseFailure("database error: " + what + " (" + describe(e) + ")"
         + (passes ? "; the operation can be retried once the database answers" : ""),
         passes ? Disposition.UNAVAILABLE : Disposition.RETRY, e);
+  }
+
+  /** What went wrong, in words an operator acts on: a full disk is said as such. */
+  static String describe(SQLException e) {
+    return Database.diskFull(e) ? "the disk holding the database is full; free some space there"
+        : e.getMessage();
   }
 
   /** Whether the database was unavailable rather than refusing this statement. */

@@ -44,6 +44,7 @@ public final class QueueMeters implements MeterBinder {
     }
     state(registry, "pending", QueueCounts::pending);
     state(registry, "running", QueueCounts::running);
+    state(registry, "blocked", QueueCounts::blocked);
     state(registry, "completed", QueueCounts::completed);
     state(registry, "failed", QueueCounts::failed);
     state(registry, "cancelled", QueueCounts::cancelled);

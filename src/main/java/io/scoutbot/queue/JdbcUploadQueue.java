@@ -1,11 +1,11 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import io.scoutbot.config.QueueConfig;
 import io.scoutbot.db.Columns;
 import io.scoutbot.db.Database;
 import io.scoutbot.db.DatabaseFailure;
 import io.scoutbot.db.Dialect;
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
 import java.nio.file.Path;
@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * job with its code. Either all of it is recorded or none: a submission the user was told failed
  * never runs, and a job never exists without the code its user knows it by.
  */
-public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousekeeping {
+public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
+    QueueHousekeeping {
 
   private static final Logger log = LoggerFactory.getLogger(JdbcUploadQueue.class);
 
@@ -65,7 +66,8 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   private static final String COLUMNS =
       "id, owner_id, source_kind, source_ref, source_node, source_owned, name, size, destination,"
           + " state, attempts, failures, next_attempt_at, last_error, code, lease_owner,"
-          + " lease_until, progress_bytes, version, created_at, started_at, finished_at";
+          + " lease_until, progress_bytes, version, created_at, started_at, finished_at, tag,"
+          + " phase, cancel_requested, route, chat_id, delivered, taken_over";
 
   private final Database db;
   private final CodeRegistrar registrar;
@@ -168,10 +170,17 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   }
 
   @Override
-  public boolean renew(Job claimed, long progressBytes) {
-    return update("UPDATE upload_job SET lease_until = ?, progress_bytes = ?"
-            + " WHERE id = ? AND version = ? AND state = 'running'",
-        clock.millis() + lease.toMillis(), progressBytes, claimed.id(), claimed.version()) == 1;
+  public Lease renew(Job claimed, Heartbeat beat) {
+    // RETURNING tells in the same statement whether the owner asked to cancel meanwhile
+    List<Long> cancel = longs("UPDATE upload_job SET lease_until = ?, progress_bytes = ?, phase = ?,"
+            + " name = ?, size = CASE WHEN ? >= 0 THEN ? ELSE size END"
+            + " WHERE id = ? AND version = ? AND state = 'running' RETURNING cancel_requested",
+        clock.millis() + lease.toMillis(), beat.progressBytes(), beat.phase(), beat.name(),
+        beat.size(), beat.size(), claimed.id(), claimed.version());
+    if (cancel.isEmpty()) {
+      return Lease.LOST;
+    }
+    return cancel.getFirst() == 1 ? Lease.CANCEL_REQUESTED : Lease.HELD;
   }
 
   @Override
@@ -180,23 +189,38 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     String fence = " WHERE id = ? AND version = ? AND state = 'running'";
     int n =
         switch (s) {
+          case Settlement.Delivered sent ->
+              update("UPDATE upload_job SET state = 'completed', finished_at = ?, lease_until = NULL,"
+                      + " last_error = NULL, size = ?, progress_bytes = ?, phase = NULL,"
+                      + " delivered = 1" + fence,
+                  now, sent.size(), sent.size(), claimed.id(), claimed.version());
           case Settlement.Completed done ->
               update("UPDATE upload_job SET state = 'completed', finished_at = ?, lease_until = NULL,"
-                      + " last_error = NULL, size = ?, progress_bytes = ?" + fence,
+                      + " last_error = NULL, size = ?, progress_bytes = ?, phase = NULL" + fence,
                   now, done.size(), done.size(), claimed.id(), claimed.version());
           case Settlement.Retry retry ->
               update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?, last_error = ?,"
-                      + " failures = failures + ?, lease_owner = NULL, lease_until = NULL" + fence,
+                      + " failures = failures + ?, lease_owner = NULL, lease_until = NULL,"
+                      + " phase = NULL" + fence,
                   retry.at().toEpochMilli(), retry.error(), retry.counted() ? 1 : 0, claimed.id(),
                   claimed.version());
           case Settlement.Failed failed ->
               update("UPDATE upload_job SET state = 'failed', finished_at = ?, last_error = ?,"
-                      + " lease_until = NULL" + fence,
+                      + " lease_until = NULL, phase = NULL" + fence,
                   now, failed.error(), claimed.id(), claimed.version());
+          case Settlement.Blocked blocked ->
+              update("UPDATE upload_job SET state = 'blocked', last_error = ?, lease_owner = NULL,"
+                      + " lease_until = NULL, phase = NULL" + fence,
+                  blocked.reason(), claimed.id(), claimed.version());
           case Settlement.Released released ->
               update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?,"
-                      + " attempts = attempts - 1, lease_owner = NULL, lease_until = NULL" + fence,
+                      + " attempts = attempts - 1, lease_owner = NULL, lease_until = NULL,"
+                      + " phase = NULL" + fence,
                   now, claimed.id(), claimed.version());
+          case Settlement.Cancelled cancelled ->
+              update("UPDATE upload_job SET state = 'cancelled', finished_at = ?, last_error = ?,"
+                      + " lease_until = NULL, phase = NULL" + fence,
+                  now, cancelled.reason(), claimed.id(), claimed.version());
         };
     return n == 1;
   }
@@ -226,22 +250,41 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
 
   @Override
   public Job cancel(long ownerId, long id) {
+    long now = clock.millis();
     int n = update("UPDATE upload_job SET state = 'cancelled', finished_at = ?,"
             + " last_error = 'cancelled by its owner' WHERE id = ? AND owner_id = ?"
-            + " AND state = 'pending'", clock.millis(), id, ownerId);
+            + " AND state IN ('pending', 'blocked')", now, id, ownerId);
+    if (n == 0) {
+      // running: its worker sees the request at its next heartbeat and stops
+      n = update("UPDATE upload_job SET cancel_requested = 1 WHERE id = ? AND owner_id = ?"
+          + " AND state = 'running'", id, ownerId);
+    }
     Optional<Job> job = find(id).filter(j -> j.ownerId() == ownerId);
     if (n == 1) {
       return job.orElseThrow();
     }
     if (job.isEmpty()) {
-      throw new ScoutFailure("no upload job " + id, Disposition.PERMANENT);
+      throw new ScoutFailure("no job " + id, Disposition.PERMANENT);
     }
-    throw new ScoutFailure(
-        job.get().state() == JobState.RUNNING
-            ? "job " + id + " is uploading now and cannot be cancelled; delete the file once it is"
-                + " stored (scoutbot delete " + job.get().code() + ")"
-            : "job " + id + " is already " + job.get().state().dbValue(),
+    throw new ScoutFailure("job " + id + " is already " + job.get().state().dbValue(),
         Disposition.PERMANENT);
+  }
+
+  @Override
+  public Job retry(long ownerId, long id) {
+    int n = update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?, failures = 0,"
+            + " finished_at = NULL, lease_owner = NULL, lease_until = NULL, cancel_requested = 0"
+            + " WHERE id = ? AND owner_id = ? AND state IN ('failed', 'blocked')",
+        clock.millis(), id, ownerId);
+    Optional<Job> job = find(id).filter(j -> j.ownerId() == ownerId);
+    if (n == 1) {
+      return job.orElseThrow();
+    }
+    if (job.isEmpty()) {
+      throw new ScoutFailure("no job " + id, Disposition.PERMANENT);
+    }
+    throw new ScoutFailure("job " + id + " is " + job.get().state().dbValue() + "; only a failed"
+        + " or blocked job can be retried", Disposition.PERMANENT);
   }
 
   @Override
@@ -272,7 +315,9 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     } catch (SQLException e) {
       throw failure("cannot count jobs", e);
     }
-    return new QueueCounts(n[0], n[1], n[2], n[3], n[4], oldest);
+    return new QueueCounts(n[JobState.PENDING.ordinal()], n[JobState.RUNNING.ordinal()],
+        n[JobState.BLOCKED.ordinal()], n[JobState.COMPLETED.ordinal()],
+        n[JobState.FAILED.ordinal()], n[JobState.CANCELLED.ordinal()], oldest);
   }
 
   // ---------------------------------------------------------------- QueueHousekeeping
@@ -312,12 +357,27 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     Set<Path> out = new LinkedHashSet<>();
     for (Job j :
         query("SELECT " + COLUMNS + " FROM upload_job WHERE source_kind = 'local_file'"
-            + " AND source_owned = 1 AND state IN ('pending', 'running')")) {
+            + " AND source_owned = 1 AND state IN ('pending', 'running', 'blocked', 'failed')")) {
       if (j.source() instanceof JobSource.LocalFile f) {
         out.add(f.path());
       }
     }
     return out;
+  }
+
+  @Override
+  public int unblock() {
+    int n = update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?"
+        + " WHERE state = 'blocked'", clock.millis());
+    if (n > 0) {
+      log.info("{} job(s) blocked by the configuration go back to the queue and are tried again", n);
+    }
+    return n;
+  }
+
+  @Override
+  public int blocked() {
+    return longs("SELECT COUNT(*) FROM upload_job WHERE state = 'blocked'").getFirst().intValue();
   }
 
   @Override
@@ -360,7 +420,8 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   private static QueueUsage usage(Connection c, long ownerId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN size > 0 THEN size ELSE 0 END),"
-            + " 0) FROM upload_job WHERE owner_id = ? AND state IN ('pending', 'running')")) {
+            + " 0) FROM upload_job WHERE owner_id = ? AND state IN ('pending', 'running', 'blocked')"
+            + "")) {
       ps.setLong(1, ownerId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -372,7 +433,8 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
   /** A job as its submission records it: pending, due at once, never tried. */
   private static Job submitted(long id, NewJob n, Instant at, String code) {
     return new Job(id, n.ownerId(), n.source(), n.name(), n.size(), n.destination(),
-        JobState.PENDING, 0, 0, at, null, code, null, null, 0, 0, at, null, null);
+        JobState.PENDING, 0, 0, at, null, code, null, null, 0, 0, at, null, null, n.tag(), null,
+        false, n.route(), false, false);
   }
 
   private static void insert(Connection c, long id, NewJob n, String code, long now)
@@ -381,8 +443,8 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         c.prepareStatement(
             "INSERT INTO upload_job (id, owner_id, source_kind, source_ref, source_node,"
                 + " source_owned, name, size, destination, state, attempts, failures,"
-                + " next_attempt_at, progress_bytes, version, created_at, code)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?, ?)")) {
+                + " next_attempt_at, progress_bytes, version, created_at, code, tag, route, chat_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, 0, 0, ?, ?, ?, ?, ?)")) {
       int i = 1;
       ps.setLong(i++, id);
       ps.setLong(i++, n.ownerId());
@@ -403,7 +465,18 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
       ps.setString(i++, n.destination());
       ps.setLong(i++, now);
       ps.setLong(i++, now);
-      ps.setString(i, code);
+      ps.setString(i++, code);
+      if (n.tag() == null) {
+        ps.setNull(i++, Types.VARCHAR);
+      } else {
+        ps.setString(i++, n.tag());
+      }
+      ps.setString(i++, n.route().kind().dbValue());
+      if (n.route().kind() == Route.Kind.STORE) {
+        ps.setNull(i, Types.BIGINT);
+      } else {
+        ps.setLong(i, n.route().chatId());
+      }
       ps.executeUpdate();
     }
   }
@@ -443,8 +516,10 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
             // workers provably alive are not taken over at all (see aliveOwnersOfExpiredLeases)
             "UPDATE upload_job SET state = 'running', attempts = attempts + 1,"
                 + " failures = failures + CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
+                + " taken_over = CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
                 + " lease_owner = ?,"
-                + " lease_until = ?, started_at = ?, progress_bytes = 0, version = version + 1"
+                + " lease_until = ?, started_at = ?, progress_bytes = 0, phase = NULL,"
+                + " version = version + 1"
                 + " WHERE id = (SELECT j.id FROM upload_job j"
                 // repeats the partial index's condition so SQLite can use it to walk in order
                 + " WHERE j.state IN ('pending', 'running')"
@@ -533,6 +608,23 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
     }
   }
 
+  /** The first column of every row {@code sql} returns, as longs (an UPDATE … RETURNING too). */
+  private List<Long> longs(String sql, Object... args) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Long> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw failure("cannot update the queue", e);
+    }
+  }
+
   private int update(String sql, Object... args) {
     try (Connection c = db.dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -549,6 +641,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         case Long l -> ps.setLong(i + 1, l);
         case Integer n -> ps.setInt(i + 1, n);
         case String s -> ps.setString(i + 1, s);
+        case null -> ps.setNull(i + 1, Types.VARCHAR);
         default -> throw new IllegalArgumentException("unsupported parameter: " + args[i]);
       }
     }
@@ -581,7 +674,18 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, QueueHousek
         rs.getLong("version"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Columns.instant(rs, "started_at"),
-        Columns.instant(rs, "finished_at"));
+        Columns.instant(rs, "finished_at"),
+        rs.getString("tag"),
+        rs.getString("phase"),
+        rs.getInt("cancel_requested") == 1,
+        route(rs.getString("route"), rs.getLong("chat_id")),
+        rs.getInt("delivered") == 1,
+        rs.getInt("taken_over") == 1);
+  }
+
+  private static Route route(String kind, long chatId) {
+    Route.Kind k = Route.Kind.fromDb(kind);
+    return k == Route.Kind.STORE ? Route.STORE : new Route(k, chatId);
   }
 
   private static ScoutFailure failure(String what, SQLException e) {

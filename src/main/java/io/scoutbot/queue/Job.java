@@ -14,9 +14,18 @@ import java.util.Objects;
  * @param code its catalog entry, registered in the transaction that inserted the job
  * @param leaseOwner the worker holding a running job ({@link WorkerId} text), else null
  * @param leaseUntil when a running job's lease ends unless renewed, else null
- * @param progressBytes bytes sent in the current attempt, as of the last heartbeat
+ * @param progressBytes bytes moved in the current phase of the current attempt, as of the last
+ *     heartbeat
  * @param version increases with every claim; a worker's updates carry the version it claimed, so
  *     one that lost its lease cannot overwrite its successor's work
+ * @param tag a front end's tag for the job, returned with its views and events; null if none
+ * @param phase what a running job is doing ({@link #FETCHING} or {@link #STORING}); null otherwise
+ * @param cancelRequested its owner asked to cancel it while it ran; its worker stops and settles it
+ *     cancelled
+ * @param route where its fetched file goes
+ * @param delivered a completed job whose file was sent in the chat instead of being stored
+ * @param takenOver this claim took it from a worker whose lease ran out: that worker's upload may
+ *     have finished, so the storage is asked before anything else
  */
 public record Job(
     long id,
@@ -37,7 +46,20 @@ public record Job(
     long version,
     Instant createdAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String tag,
+    String phase,
+    boolean cancelRequested,
+    Route route,
+    boolean delivered,
+    boolean takenOver) {
+
+  /** The phase of a job reading its source into a local file. */
+  public static final String FETCHING = "fetching";
+  /** The phase of a job sending its file to the storage backend. */
+  public static final String STORING = "storing";
+  /** The phase of a job sending its file into a chat instead of storing it. */
+  public static final String SENDING = "sending";
 
   public Job {
     Objects.requireNonNull(source, "source");
@@ -46,6 +68,7 @@ public record Job(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
     Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(route, "route");
   }
 
   /** The size in bytes, or 0 when unknown: what counts against a user's queued bytes. */

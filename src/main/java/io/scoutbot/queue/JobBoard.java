@@ -4,23 +4,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The queue as users and operators see it: single jobs, listings, usage against the limits, counts,
- * and cancelling. Reads reflect every process sharing the database. Thread-safe.
+ * The queue as users and operators see it: single jobs, listings, usage against the limits and
+ * counts; what owners can do to their jobs is {@link JobActions}. Reads reflect every process sharing the database. Thread-safe.
  */
 public interface JobBoard {
 
   Optional<Job> find(long id);
 
   List<Job> list(JobQuery query);
-
-  /**
-   * Cancels the owner's pending job.
-   *
-   * @return the cancelled job
-   * @throws io.scoutbot.retry.ScoutFailure when the job is unknown, another user's, running or
-   *     already finished; the message says which
-   */
-  Job cancel(long ownerId, long id);
 
   /** The owner's unfinished jobs and their bytes, as the limits count them. */
   QueueUsage usage(long ownerId);

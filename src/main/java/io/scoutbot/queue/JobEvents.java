@@ -42,13 +42,41 @@ public final class JobEvents implements JobListener {
   }
 
   @Override
+  public void waiting(Job job, String reason) {
+    each(l -> l.waiting(job, reason));
+  }
+
+  @Override
+  public void progress(Job job, String phase, long bytes, long total) {
+    // per chunk: no lambda allocation for the (usual) case of no listener
+    if (!listeners.isEmpty()) {
+      each(l -> l.progress(job, phase, bytes, total));
+    }
+  }
+
+  @Override
+  public void cancelled(Job job) {
+    each(l -> l.cancelled(job));
+  }
+
+  @Override
   public void completed(Job job, StoredFile file) {
     each(l -> l.completed(job, file));
   }
 
   @Override
-  public void failed(Job job, String reason) {
-    each(l -> l.failed(job, reason));
+  public void failed(Job job, String reason, boolean copyKept) {
+    each(l -> l.failed(job, reason, copyKept));
+  }
+
+  @Override
+  public void delivered(Job job, String note) {
+    each(l -> l.delivered(job, note));
+  }
+
+  @Override
+  public void blocked(Job job, String reason) {
+    each(l -> l.blocked(job, reason));
   }
 
   @Override

@@ -25,9 +25,10 @@ public record JobQuery(OptionalLong owner, Set<JobState> states, boolean newestF
     }
   }
 
-  /** Pending and running jobs in queue order. */
+  /** Pending, running and blocked jobs in queue order. */
   public static JobQuery unfinished(OptionalLong owner, int limit) {
-    return new JobQuery(owner, EnumSet.of(JobState.PENDING, JobState.RUNNING), false, limit);
+    return new JobQuery(owner, EnumSet.of(JobState.PENDING, JobState.RUNNING, JobState.BLOCKED),
+        false, limit);
   }
 
   /** Completed, failed and cancelled jobs, newest first. */

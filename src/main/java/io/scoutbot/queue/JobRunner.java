@@ -1,24 +1,31 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import io.scoutbot.catalog.DeletedFiles;
 import io.scoutbot.catalog.FileCatalog;
+import io.scoutbot.catalog.FileStates;
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.cleanup.JobDirs;
 import io.scoutbot.db.DatabaseFailure;
+import io.scoutbot.fetch.FetchProgress;
+import io.scoutbot.fetch.FetchRequest;
+import io.scoutbot.fetch.Fetched;
+import io.scoutbot.fetch.Fetcher;
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
-import io.scoutbot.time.Sleeper;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
+import io.scoutbot.safety.FilePolicy;
 import io.scoutbot.storage.ObjectKeys;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.StoredObject;
 import io.scoutbot.storage.UploadRequest;
-import io.scoutbot.transfer.Progress;
+import io.scoutbot.time.Sleeper;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -30,9 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one claimed job to an outcome on the calling thread: waits at the governor's gate and for a
- * work slot, uploads the file under its code, keeps the catalog entry in step (uploading, then
- * completed or failed), settles the job, releases an owned temp file, and publishes the outcome.
- * Thread-safe: holds no per-job state, so several worker threads share one runner.
+ * work slot, fetches its source into a local file (a {@link Fetcher}: a local file is used in place,
+ * a URL or a Telegram file is downloaded into the job's own directory), stores the file under its
+ * code, keeps the catalog entry in step (uploading, then completed or failed), settles the job,
+ * releases its temp files, and publishes what happens to its listener. Thread-safe: holds no per-job
+ * state, so several worker threads share one runner.
  *
  * <p>Order matters for crash safety. The catalog entry is updated before the job is settled: a
  * crash between the two leaves a running job whose lease expires, and its rerun stores the same key
@@ -65,6 +74,12 @@ public final class JobRunner {
     FAILED,
     /** Interrupted unfinished (shutdown); due again at once. */
     RELEASED,
+    /** Its owner cancelled it. */
+    CANCELLED,
+    /** Waits for the configuration to be fixed (the storage is missing, refuses us, ...). */
+    BLOCKED,
+    /** Its file was sent in its chat instead of being stored. */
+    DELIVERED,
     /** The lease was lost to another worker; this run's outcome was discarded. */
     LOST,
     /**
@@ -74,11 +89,85 @@ public final class JobRunner {
     UNRECORDED
   }
 
+  /**
+   * What the runner works with. Immutable.
+   *
+   * @param catalog finds a job's entry (its owner may have deleted it)
+   * @param states moves the entry through its states
+   * @param deletions records an object stored for a file deleted meanwhile
+   * @param spool the queue's copies of local files submitted without waiting
+   * @param jobDirs the jobs' own temp directories, where fetchers write
+   * @param fetcher turns any source into a local file
+   * @param maxFetchBytes the most bytes a fetched file may have (DOWNLOAD_MAX_MB)
+   * @param safety decides whether a fetched file may be stored, whatever its source
+   */
+  public record Ports(
+      UploadQueue queue,
+      FileCatalog catalog,
+      FileStates states,
+      DeletedFiles deletions,
+      StorageTarget target,
+      JobSpool spool,
+      JobDirs jobDirs,
+      Fetcher fetcher,
+      long maxFetchBytes,
+      FilePolicy safety) {
+
+    public Ports {
+      java.util.Objects.requireNonNull(queue, "queue");
+      java.util.Objects.requireNonNull(catalog, "catalog");
+      java.util.Objects.requireNonNull(states, "states");
+      java.util.Objects.requireNonNull(deletions, "deletions");
+      java.util.Objects.requireNonNull(target, "target");
+      java.util.Objects.requireNonNull(spool, "spool");
+      java.util.Objects.requireNonNull(jobDirs, "jobDirs");
+      java.util.Objects.requireNonNull(fetcher, "fetcher");
+      java.util.Objects.requireNonNull(safety, "safety");
+    }
+  }
+
+  /** The governor's parts every attempt passes. Immutable. */
+  public record Governor(Gate gate, WorkLimit workLimit, GcPolicy gc) {}
+
+  /**
+   * Where fetched files of jobs routed to a chat go. Immutable.
+   *
+   * @param storeAboveBytes PENTARACT_UPLOAD_THRESHOLD: auto routes send files up to it to the chat
+   * @param chatLimitBytes the most a chat takes (TELEGRAM_UPLOAD_LIMIT_MB)
+   */
+  public record Routing(long storeAboveBytes, long chatLimitBytes, ChatDelivery delivery) {
+
+    public Routing {
+      java.util.Objects.requireNonNull(delivery, "delivery");
+    }
+
+    /** No chat: every job is stored (no bot in this process). */
+    public static Routing storeOnly() {
+      return new Routing(0, 0, ChatDelivery.none());
+    }
+  }
+
+  /** Time, waiting and randomness, injected so tests drive them. Immutable. */
+  public record Seams(InstantSource clock, LongSupplier nanos, Sleeper sleeper,
+      DoubleSupplier random) {
+
+    public static Seams system() {
+      return new Seams(InstantSource.system(), System::nanoTime, Sleeper.system(),
+          () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    }
+  }
+
   private final UploadQueue queue;
   private final FileCatalog catalog;
+  private final FileStates states;
   private final DeletedFiles deletions;
   private final StorageTarget target;
   private final JobSpool spool;
+  private final JobDirs jobDirs;
+  private final Fetcher fetcher;
+  private final long maxFetchBytes;
+  private final FilePolicy safety;
+  private final Routing routing;
   private final RetryPolicy policy;
   private final Gate gate;
   private final WorkLimit workLimit;
@@ -90,37 +179,45 @@ public final class JobRunner {
   private final Sleeper sleeper;
   private final DoubleSupplier random;
 
-  public JobRunner(
-      UploadQueue queue,
-      FileCatalog catalog,
-      DeletedFiles deletions,
-      StorageTarget target,
-      JobSpool spool,
-      RetryPolicy policy,
-      Gate gate,
-      WorkLimit workLimit,
-      GcPolicy gc,
-      JobListener listener,
-      Throughput throughput,
-      InstantSource clock,
-      LongSupplier nanos,
-      Sleeper sleeper,
-      DoubleSupplier random) {
-    this.queue = queue;
-    this.catalog = catalog;
-    this.deletions = deletions;
-    this.target = target;
-    this.spool = spool;
+  public JobRunner(Ports ports, Governor governor, Routing routing, RetryPolicy policy,
+      JobListener listener, Throughput throughput, Seams seams) {
+    this.routing = routing;
+    this.queue = ports.queue();
+    this.catalog = ports.catalog();
+    this.states = ports.states();
+    this.deletions = ports.deletions();
+    this.target = ports.target();
+    this.spool = ports.spool();
+    this.jobDirs = ports.jobDirs();
+    this.fetcher = ports.fetcher();
+    this.maxFetchBytes = ports.maxFetchBytes();
+    this.safety = ports.safety();
     this.policy = policy;
-    this.gate = gate;
-    this.workLimit = workLimit;
-    this.gc = gc;
+    this.gate = governor.gate();
+    this.workLimit = governor.workLimit();
+    this.gc = governor.gc();
     this.listener = listener;
     this.throughput = throughput;
-    this.clock = clock;
-    this.nanos = nanos;
-    this.sleeper = sleeper;
-    this.random = random;
+    this.clock = seams.clock();
+    this.nanos = seams.nanos();
+    this.sleeper = seams.sleeper();
+    this.random = seams.random();
+  }
+
+  /**
+   * Puts a job this worker claimed but will not run now straight back: due at once, its attempt
+   * undone, its catalog entry untouched (the worker pool waits at the governor's gate holding no
+   * job).
+   */
+  public void putBack(Job job) {
+    if (!once(() -> queue.settle(job, new Settlement.Released()))) {
+      lost(job);
+    }
+  }
+
+  /** Tells the job's listeners it waits for resources, and why. */
+  public void announceWaiting(Job job, String reason) {
+    listener.waiting(job, reason);
   }
 
   /** The backend this runner stores to; it claims only jobs destined for it. */
@@ -131,11 +228,12 @@ public final class JobRunner {
   /**
    * Runs {@code job}, which this worker has just claimed, to an outcome.
    *
-   * @param progress told about every chunk sent (the lease keeper's counter, a CLI progress line)
+   * @param tracker where the attempt reports how it advances (the lease keeper's heartbeat), and
+   *     learns of a cancel request
    */
-  public Result run(Job job, Progress progress) {
+  public Result run(Job job, JobTracker tracker) {
     try {
-      return runOnce(job, progress);
+      return runOnce(job, tracker);
     } catch (Unrecorded e) {
       log.warn("Job {} ({}): stopping before its outcome could be recorded ({}); it stays leased and"
           + " runs again once its lease expires - an upload already stored is not repeated",
@@ -144,53 +242,68 @@ public final class JobRunner {
     }
   }
 
-  private Result runOnce(Job job, Progress progress) {
+  private Result runOnce(Job job, JobTracker tracker) {
     try {
-      gate.awaitCapacity(OPERATION);
+      if (tracker.cancelRequested()) {
+        return cancelled(job);
+      }
+      // the worker pool passed the governor's gate before it handed this job over
       try (WorkLimit.Slot slot = workLimit.acquire("upload job " + job.id())) {
-        return attempt(job, progress);
+        return attempt(job, tracker);
       }
     } catch (InterruptedException e) {
-      return release(job);
+      return tracker.cancelRequested() ? cancelled(job) : release(job);
     } catch (Unrecorded e) {
       throw e;
     } catch (RuntimeException e) {
       if (interrupted(e)) {
-        return release(job);
+        return tracker.cancelRequested() ? cancelled(job) : release(job);
       }
       return failed(job, e);
     }
   }
 
-  private Result attempt(Job job, Progress progress) {
+  private Result attempt(Job job, JobTracker tracker) throws InterruptedException {
     if (job.failures() >= policy.maxAttempts()) {
       // the claim counts a taken-over lease as a failure: this job's earlier attempts ended with
       // their worker gone (crashed, or killed - e.g. out of memory); running it again could only
       // take the service down again
-      throw new ScoutFailure("gave up after " + job.failures() + " failed attempts, the last ones"
-          + " ending with the worker gone (the process crashed or was killed while uploading it)",
-          Disposition.PERMANENT);
-    }
-    if (!(job.source() instanceof JobSource.LocalFile file)) {
-      throw new ScoutFailure(
-          "no fetcher for " + job.source().kind() + " sources yet; this job cannot run",
-          Disposition.PERMANENT);
+      throw new CrashLoop("gave up after " + job.failures() + " failed attempt"
+          + (job.failures() == 1 ? "" : "s") + ", the last ending with the worker gone (the"
+          + " process crashed or was killed while uploading it)");
     }
     Optional<StoredFile> entry = catalog.find(job.ownerId(), job.code());
     if (entry.isEmpty()) {
       throw new ScoutFailure(
           "the file " + job.code() + " was deleted before it was uploaded", Disposition.PERMANENT);
     }
-    catalog.transition(job.code(), FileStatus.UPLOADING, null, null);
+    states.transition(job.code(), FileStatus.UPLOADING, null, null);
     listener.started(job);
-    long size = job.size() >= 0 ? job.size() : fileSize(file);
+    Fetched file = fetch(job, entry.get(), tracker);
+    // whatever the source: a refused file fails for good, and its temp copy goes
+    safety.requireAllowed(file.name(), file.file());
+    String mime = file.mimeType() != null ? file.mimeType() : entry.get().mimeType();
+    if (job.route().toChat(file.size(), routing.storeAboveBytes(), routing.chatLimitBytes())) {
+      return deliver(job, file, mime, null, tracker);
+    }
+    tracker.phase(Job.STORING, file.size());
+    Reporter storing = new Reporter(job, Job.STORING, file.size(), tracker);
     long start = nanos.getAsLong();
-    StoredObject stored =
-        target.upload(new UploadRequest(file.path(), ObjectKeys.of(job.code(), entry.get().name()),
-            size, entry.get().mimeType(), progress));
+    StoredObject stored;
+    try {
+      stored = target.upload(new UploadRequest(file.file(), ObjectKeys.of(job.code(), file.name()),
+          file.size(), mime, storing));
+    } catch (ScoutFailure e) {
+      if (!interrupted(e) && job.route().fallsBackToChat(file.size(), routing.chatLimitBytes())
+          && policy.decide(job, e, clock.instant(), random) instanceof Settlement.Failed) {
+        return deliver(job, file, mime, "storing failed (" + e.getMessage() + "), so it was"
+            + " sent here instead", tracker);
+      }
+      throw e;
+    }
     Duration took = Duration.ofNanos(nanos.getAsLong() - start);
     // from here on the bytes are stored: a database failure must not turn that into a failed attempt
-    if (!recorded(job, () -> catalog.transition(job.code(), FileStatus.COMPLETED, stored, null))) {
+    if (!recorded(job, () -> states.transition(job.code(), FileStatus.COMPLETED, stored, null))) {
       // its owner deleted the file while it was uploading: do not bring it back (the catalog
       // refuses to, so this holds even when the delete lands at the last moment). The object is
       // recorded on the deleted entry first, so if removing it fails now, serve's sweep of
@@ -211,6 +324,7 @@ public final class JobRunner {
       return lost(job);
     }
     spool.release(job);
+    jobDirs.release(job.id());
     throughput.observe(stored.size(), took);
     gc.afterUpload("queue");
     log.info("Upload completed: job {} stored {} as {} ({} bytes in {} ms, {})", job.id(),
@@ -219,17 +333,138 @@ public final class JobRunner {
     return Result.COMPLETED;
   }
 
+  /**
+   * Sends the fetched file into the job's chat instead of storing it: its catalog entry goes (no
+   * code may point at nothing), the job completes as delivered. A crash between the send and the
+   * settlement sends it again when the job is taken over (at least once, never lost).
+   *
+   * @param note why a file meant for storage went to the chat, or null
+   */
+  private Result deliver(Job job, Fetched file, String mime, String note, JobTracker tracker)
+      throws InterruptedException {
+    tracker.phase(Job.SENDING, file.size());
+    routing.delivery().send(job.route().chatId(), file.file(), file.name(), mime, note);
+    recorded(job, () -> deletions.markDeleted(job.ownerId(), job.code()));
+    if (!recorded(job, () -> queue.settle(job, new Settlement.Delivered(file.size())))) {
+      return lost(job);
+    }
+    spool.release(job);
+    jobDirs.release(job.id());
+    log.info("Job {} ({}, {} bytes) was sent in its chat instead of being stored{}", job.id(),
+        file.name(), file.size(), note == null ? "" : ": " + note);
+    listener.delivered(job, note);
+    return Result.DELIVERED;
+  }
+
+  /**
+   * The job's source as a local file: a local file in place, anything else fetched into the job's
+   * own directory (kept across retries, so a fetcher can resume). What fetching learned (a name the
+   * server gave, the size) is recorded on the catalog entry and, with the next heartbeat, the job.
+   */
+  private Fetched fetch(Job job, StoredFile entry, JobTracker tracker)
+      throws InterruptedException {
+    boolean local = job.source() instanceof JobSource.LocalFile;
+    Path dir = local ? jobDirs.of(job.id()) : jobDirs.open(job.id());
+    if (!local) {
+      tracker.phase(Job.FETCHING, job.size());
+    }
+    Reporter fetching = new Reporter(job, Job.FETCHING, job.size(), tracker);
+    Fetched f = fetcher.fetch(new FetchRequest(job.id(), job.source(), entry.name(), dir,
+        local ? Long.MAX_VALUE : maxFetchBytes, local ? FetchProgress.NONE : fetching));
+    if (local) {
+      // the size recorded at submission: the backend refuses a file that changed since
+      return new Fetched(f.file(), entry.name(), job.size() >= 0 ? job.size() : f.size(), null);
+    }
+    if (!f.name().equals(entry.name()) || f.size() != entry.size()
+        || (f.mimeType() != null && !f.mimeType().equals(entry.mimeType()))) {
+      String mime = f.mimeType() != null ? f.mimeType() : entry.mimeType();
+      states.describe(job.code(), f.name(), f.size(), mime);
+      tracker.described(f.name(), f.size());
+    }
+    return f;
+  }
+
+  /**
+   * Passes one phase's bytes to the attempt's tracker (heartbeats) and to the listener (front
+   * ends' progress events). Called on the attempt's thread only.
+   */
+  private final class Reporter implements FetchProgress {
+    private final Job job;
+    private final String phase;
+    private final JobTracker tracker;
+    private long total;
+    private long done;
+
+    Reporter(Job job, String phase, long total, JobTracker tracker) {
+      this.job = job;
+      this.phase = phase;
+      this.total = total;
+      this.tracker = tracker;
+    }
+
+    @Override
+    public void advance(long bytes) {
+      done += bytes;
+      tracker.advance(bytes);
+      listener.progress(job, phase, done, total);
+    }
+
+    @Override
+    public void expect(long totalBytes) {
+      total = totalBytes;
+    }
+
+    @Override
+    public void restart(long bytes) {
+      tracker.phase(phase, total);
+      tracker.advance(bytes);
+      done = bytes;
+      listener.progress(job, phase, done, total);
+    }
+  }
+
+  /**
+   * Settles a job its owner cancelled while it ran (or before a worker took it up): the catalog
+   * entry fails as cancelled, its temp files go.
+   */
+  private Result cancelled(Job job) {
+    boolean wasInterrupted = Thread.interrupted();
+    try {
+      String reason = "cancelled by its owner";
+      if (!once(() -> queue.settle(job, new Settlement.Cancelled(reason)))) {
+        return lost(job);
+      }
+      if (once(() -> catalogEntryExists(job))) {
+        once(() -> states.transition(job.code(), FileStatus.FAILED, null, reason));
+      }
+      spool.release(job);
+      jobDirs.release(job.id());
+      log.info("Job {} ({}) was cancelled by its owner", job.id(), job.name());
+      listener.cancelled(job);
+      return Result.CANCELLED;
+    } finally {
+      if (wasInterrupted && !Thread.currentThread().isInterrupted()) {
+        // the interrupt was the cancel request's; the worker thread goes on to its next job
+        Thread.interrupted();
+      }
+    }
+  }
+
   private Result failed(Job job, RuntimeException e) {
     Settlement s = policy.decide(job, e, clock.instant(), random);
+    if (e instanceof CrashLoop && s instanceof Settlement.Failed f) {
+      s = new Settlement.Failed(f.error(), true); // the host's fault, maybe: keep the copy
+    }
+    Settlement settlement = s;
     // check the lease before touching the catalog, so a worker that lost the job does not
     // overwrite what its successor records; then the catalog, then the job row (see the class)
-    if (!recorded(job, () -> queue.renew(job, job.progressBytes()))) {
+    if (recorded(job, () -> queue.renew(job, Heartbeat.start(job))) == Lease.LOST) {
       return lost(job);
     }
     boolean entryExists = recorded(job, () -> catalogEntryExists(job));
-    if (s instanceof Settlement.Retry retry) {
+    if (settlement instanceof Settlement.Retry retry) {
       if (entryExists) {
-        recorded(job, () -> catalog.transition(job.code(), FileStatus.PENDING, null,
+        recorded(job, () -> states.transition(job.code(), FileStatus.PENDING, null,
             "retrying at " + retry.at() + ": " + retry.error()));
       }
       if (!recorded(job, () -> queue.settle(job, retry))) {
@@ -247,17 +482,37 @@ public final class JobRunner {
       listener.retrying(job, retry.at(), retry.error());
       return outage ? Result.UNAVAILABLE : Result.RETRYING;
     }
-    Settlement.Failed failed = (Settlement.Failed) s;
+    if (settlement instanceof Settlement.Blocked blocked) {
+      if (entryExists) {
+        recorded(job, () -> states.transition(job.code(), FileStatus.PENDING, null,
+            "blocked: " + blocked.reason()));
+      }
+      if (!recorded(job, () -> queue.settle(job, blocked))) {
+        return lost(job);
+      }
+      log.warn("Job {} ({}) is blocked by the configuration: {}; it keeps its file and waits -"
+          + " serve tries it again at its next start, or when the storage answers again",
+          job.id(), job.name(), blocked.reason());
+      listener.blocked(job, blocked.reason());
+      return Result.BLOCKED;
+    }
+    Settlement.Failed failed = (Settlement.Failed) settlement;
     if (entryExists) {
-      recorded(job, () -> catalog.transition(job.code(), FileStatus.FAILED, null, failed.error()));
+      recorded(job, () -> states.transition(job.code(), FileStatus.FAILED, null, failed.error()));
     }
     if (!recorded(job, () -> queue.settle(job, failed))) {
       return lost(job);
     }
-    spool.release(job);
+    if (!failed.keepSource()) {
+      spool.release(job);
+    }
+    jobDirs.release(job.id());
     log.warn("Upload failed: job {} ({}): {}; nothing was stored{}", job.id(), job.name(),
-        failed.error(), ownedFile(job) ? " and its temp file was removed" : "");
-    listener.failed(job, failed.error());
+        failed.error(), ownedFile(job)
+            ? failed.keepSource() ? "; its temp copy is kept for a retry (scoutbot queue --retry "
+                + job.id() + ")" : " and its temp copy was removed"
+            : "");
+    listener.failed(job, failed.error(), failed.keepSource() && ownedFile(job));
     return Result.FAILED;
   }
 
@@ -275,12 +530,15 @@ public final class JobRunner {
       }
       boolean failed = s instanceof Settlement.Failed;
       if (catalogEntryExists(job)) {
-        catalog.transition(job.code(), failed ? FileStatus.FAILED : FileStatus.PENDING, null,
+        states.transition(job.code(), failed ? FileStatus.FAILED : FileStatus.PENDING, null,
             failed ? ((Settlement.Failed) s).error() : null);
       }
-      if (failed) {
-        spool.release(job);
-        listener.failed(job, ((Settlement.Failed) s).error());
+      if (s instanceof Settlement.Failed f) {
+        if (!f.keepSource()) {
+          spool.release(job);
+        }
+        jobDirs.release(job.id());
+        listener.failed(job, f.error(), f.keepSource() && ownedFile(job));
       }
     } catch (RuntimeException e) {
       error.addSuppressed(e);
@@ -300,7 +558,7 @@ public final class JobRunner {
         return lost(job);
       }
       if (once(() -> catalogEntryExists(job))) {
-        once(() -> catalog.transition(job.code(), FileStatus.PENDING, null, null));
+        once(() -> states.transition(job.code(), FileStatus.PENDING, null, null));
       }
       log.info("Job {} ({}) was interrupted; it goes back to the queue and runs again", job.id(),
           job.name());
@@ -362,6 +620,16 @@ public final class JobRunner {
     }
   }
 
+  /**
+   * A job whose earlier attempts ended with their worker gone: it may kill the service again, so
+   * it ends, keeping its temp copy (a host short of memory is as likely a cause as the file).
+   */
+  private static final class CrashLoop extends ScoutFailure {
+    CrashLoop(String message) {
+      super(message, Disposition.PERMANENT);
+    }
+  }
+
   /** The outcome could not be recorded before the worker stopped; the job stays leased. */
   private static final class Unrecorded extends RuntimeException {
     Unrecorded(DatabaseFailure cause) {
@@ -383,15 +651,6 @@ public final class JobRunner {
 
   private static boolean ownedFile(Job job) {
     return job.source() instanceof JobSource.LocalFile f && f.owned();
-  }
-
-  private static long fileSize(JobSource.LocalFile file) {
-    try {
-      return java.nio.file.Files.size(file.path());
-    } catch (java.io.IOException e) {
-      throw new ScoutFailure(
-          "cannot read " + file.path() + ": " + e.getMessage(), Disposition.PERMANENT, e);
-    }
   }
 
   /** Whether {@code e} is the upload noticing an interrupt (shutdown or a lost lease). */

@@ -11,6 +11,12 @@ public enum JobState {
   PENDING,
   /** Claimed by a worker holding a lease. */
   RUNNING,
+  /**
+   * Waits for the configuration to be fixed (the storage does not exist, has no workers, refuses
+   * the credentials): keeps its file, and goes back to pending when {@code serve} starts or the
+   * storage answers again.
+   */
+  BLOCKED,
   /** The file is stored; its catalog entry is completed. */
   COMPLETED,
   /** Given up; {@code lastError} says why. */

@@ -1,6 +1,5 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.transfer.Progress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the leases of the jobs this process runs alive: {@link #beat()} renews each one and records
- * its progress; a job whose lease was lost (it expired, and another worker took it) has its thread
- * interrupted so it stops sending bytes nobody will record. Thread-safe; {@code beat} runs on the
- * heartbeat thread, {@code hold} and closing on worker threads.
+ * its phase, progress and what fetching learned; a job whose lease was lost (it expired, and another
+ * worker took it) has its thread interrupted so it stops sending bytes nobody will record, and so
+ * does a job its owner asked to cancel. Thread-safe; {@code beat} runs on the heartbeat thread,
+ * {@code hold} and closing on worker threads.
  */
 final class LeaseKeeper {
 
@@ -42,9 +42,9 @@ final class LeaseKeeper {
       if (h.closed.get()) {
         continue;
       }
-      boolean kept;
+      Lease lease;
       try {
-        kept = queue.renew(h.job, h.progress.get());
+        lease = queue.renew(h.job, h.heartbeat());
       } catch (RuntimeException e) {
         // the database is unreachable: try again at the next beat; if it stays away longer than
         // the lease, another worker may take the job and this one's result is discarded
@@ -52,8 +52,10 @@ final class LeaseKeeper {
             h.job.id(), e.getMessage());
         continue;
       }
-      if (!kept && !settledHere(h)) {
+      if (lease == Lease.LOST && !settledHere(h)) {
         h.lose();
+      } else if (lease == Lease.CANCEL_REQUESTED) {
+        h.cancel();
       }
     }
   }
@@ -73,25 +75,51 @@ final class LeaseKeeper {
     }
   }
 
-  /** One held lease and the bytes its attempt has sent. */
-  final class Held implements AutoCloseable {
+  /** One held lease and how its attempt advances; the attempt's {@link JobTracker}. */
+  final class Held implements AutoCloseable, JobTracker {
     private final Job job;
     private final Thread runner;
     private final AtomicLong progress = new AtomicLong();
     private final AtomicBoolean lost = new AtomicBoolean();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String phase;
+    private volatile String name;
+    private volatile long size;
 
     private Held(Job job, Thread runner) {
       this.job = job;
       this.runner = runner;
+      this.name = job.name();
+      this.size = job.size();
+      // a job claimed after its owner asked to cancel it stops at once
+      this.cancelled.set(job.cancelRequested());
     }
 
-    /** Counts progress for heartbeats, then passes it on. */
-    Progress progress(Progress next) {
-      return bytes -> {
-        progress.addAndGet(bytes);
-        next.advance(bytes);
-      };
+    Heartbeat heartbeat() {
+      return new Heartbeat(phase, progress.get(), name, size);
+    }
+
+    @Override
+    public void advance(long bytes) {
+      progress.addAndGet(bytes);
+    }
+
+    @Override
+    public void phase(String phase, long total) {
+      this.phase = phase;
+      progress.set(0);
+    }
+
+    @Override
+    public void described(String name, long size) {
+      this.name = name;
+      this.size = size;
+    }
+
+    @Override
+    public boolean cancelRequested() {
+      return cancelled.get();
     }
 
     boolean lost() {
@@ -103,6 +131,13 @@ final class LeaseKeeper {
       if (!closed.get() && lost.compareAndSet(false, true)) {
         log.warn("Job {} lost its lease (it expired and another worker took it); stopping this"
             + " worker's attempt", job.id());
+        runner.interrupt();
+      }
+    }
+
+    private synchronized void cancel() {
+      if (!closed.get() && cancelled.compareAndSet(false, true)) {
+        log.info("Job {} ({}): its owner cancelled it; stopping", job.id(), job.name());
         runner.interrupt();
       }
     }

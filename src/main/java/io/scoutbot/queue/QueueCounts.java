@@ -8,5 +8,5 @@ import java.time.Instant;
  * @param oldestPending submission time of the oldest pending job, or null when none is pending
  */
 public record QueueCounts(
-    long pending, long running, long completed, long failed, long cancelled,
+    long pending, long running, long blocked, long completed, long failed, long cancelled,
     Instant oldestPending) {}

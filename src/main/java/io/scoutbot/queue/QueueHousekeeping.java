@@ -18,8 +18,19 @@ public interface QueueHousekeeping {
   int releaseDeadLeases(String node);
 
   /**
-   * The files unfinished jobs still own (pending or running jobs with an owned local file), on any
-   * node: temp space may be shared between nodes (a volume mounted in several containers), so a
+   * Puts every job blocked by the configuration back in the queue, due now: at {@code serve}'s
+   * start, and when the storage answers again (an operator may have fixed it).
+   *
+   * @return how many jobs were unblocked
+   */
+  int unblock();
+
+  /** How many jobs wait for the configuration to be fixed. */
+  int blocked();
+
+  /**
+   * The files jobs still own (pending, running, blocked, or failed and kept for a retry, with an
+   * owned local file), on any node: temp space may be shared between nodes (a volume mounted in several containers), so a
    * sweep must never take a file another node's job still needs.
    */
   Set<Path> liveOwnedFiles();

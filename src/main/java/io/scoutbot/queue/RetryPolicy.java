@@ -13,9 +13,12 @@ import java.util.function.DoubleSupplier;
  * Immutable; {@link #decide} is a pure function of its arguments.
  *
  * <ul>
- *   <li>{@code PERMANENT}: failed, with the reason.
+ *   <li>{@code PERMANENT}: failed, with the reason; the job's temp copy goes (the file's own fault).
+ *   <li>{@code BLOCKED}: waits for the configuration to be fixed, keeping its file; no attempt is
+ *       counted.
  *   <li>{@code RETRY}, {@code RETRY_AFTER}: back to pending after exponential backoff with jitter
- *       (or the delay the peer asked for), until {@code maxAttempts} transient failures.
+ *       (or the delay the peer asked for), until {@code maxAttempts} transient failures; then failed,
+ *       keeping the temp copy for a later {@code queue --retry}.
  *   <li>{@code UNAVAILABLE}: the backend is down as a whole; back to pending with backoff and no
  *       limit at all, because an outage of any length must lose nothing (the file stays on disk).
  * </ul>
@@ -50,6 +53,7 @@ public record RetryPolicy(int maxAttempts, Backoff retryBackoff, Backoff outageB
     String reason = reason(failure);
     return switch (d.kind()) {
       case PERMANENT -> new Settlement.Failed(reason);
+      case BLOCKED -> new Settlement.Blocked(reason);
       case UNAVAILABLE ->
           new Settlement.Retry(
               now.plus(outageBackoff.delay(Math.max(job.attempts() - 1, 0), random)), reason,
@@ -57,9 +61,10 @@ public record RetryPolicy(int maxAttempts, Backoff retryBackoff, Backoff outageB
       case RETRY, RETRY_AFTER -> {
         int failures = job.failures() + 1;
         if (failures >= maxAttempts) {
+          // not the file's fault: its copy stays, so its owner can try again later
           yield new Settlement.Failed(
               reason + " (gave up after " + failures + " failed attempt" + (failures == 1 ? "" : "s")
-                  + ")");
+                  + ")", true);
         }
         Duration delay =
             d.kind() == Disposition.Kind.RETRY_AFTER && d.retryAfter().isPositive()

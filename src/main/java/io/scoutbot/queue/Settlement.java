@@ -9,6 +9,9 @@ public sealed interface Settlement {
   /** Stored; {@code size} is what the backend stored. */
   record Completed(long size) implements Settlement {}
 
+  /** Sent in the chat its route names, instead of being stored. */
+  record Delivered(long size) implements Settlement {}
+
   /**
    * Back to pending until {@code at}.
    *
@@ -21,13 +24,37 @@ public sealed interface Settlement {
     }
   }
 
-  /** Given up for good. */
-  record Failed(String error) implements Settlement {
+  /**
+   * Given up for good.
+   *
+   * @param keepSource whether the job's temp copy stays (the failure was not the file's own, so
+   *     {@code queue --retry} can run it again); a copy is removed only for the file's own faults
+   */
+  record Failed(String error, boolean keepSource) implements Settlement {
     public Failed {
       Objects.requireNonNull(error, "error");
+    }
+
+    /** Failed for the file's own reason: its temp copy goes. */
+    public Failed(String error) {
+      this(error, false);
+    }
+  }
+
+  /** Waits for the configuration to be fixed; {@code reason} says what to fix. */
+  record Blocked(String reason) implements Settlement {
+    public Blocked {
+      Objects.requireNonNull(reason, "reason");
     }
   }
 
   /** Interrupted unfinished (shutdown): due again at once, and the attempt does not count. */
   record Released() implements Settlement {}
+
+  /** Its owner cancelled it while it ran; {@code reason} is recorded as its last error. */
+  record Cancelled(String reason) implements Settlement {
+    public Cancelled {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
 }

@@ -26,16 +26,17 @@ public interface UploadQueue {
   Optional<Job> claim(ClaimRequest request);
 
   /**
-   * Extends the lease of a job this worker claimed and records its progress.
+   * Extends the lease of a job this worker claimed and records how it advances.
    *
-   * @return false when the lease was lost (it expired and another worker took the job, or the job
-   *     is no longer running): the caller must stop working on it
+   * @return {@link Lease#LOST} when the lease was lost (it expired and another worker took the job,
+   *     or the job is no longer running): the caller must stop working on it; {@link
+   *     Lease#CANCEL_REQUESTED} when its owner asked to cancel it
    */
-  boolean renew(Job claimed, long progressBytes);
+  Lease renew(Job claimed, Heartbeat beat);
 
   /**
-   * Records how a claimed job ended: stored, back to pending for a retry, failed, or released
-   * unfinished (shutdown).
+   * Records how a claimed job ended: stored, back to pending for a retry, failed, released
+   * unfinished (shutdown), or cancelled by its owner.
    *
    * @return false when the lease was lost meanwhile; the outcome was not recorded
    */

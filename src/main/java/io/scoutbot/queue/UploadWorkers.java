@@ -1,10 +1,11 @@
 package io.scoutbot.queue;
 
 import io.scoutbot.db.Database;
+import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.MemoryBudget;
 import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.retry.Backoff;
-import io.scoutbot.transfer.Progress;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  *
  * {@code scoutbot-queue-dispatch} claims jobs while there is a free slot and hands each to an
- * {@code scoutbot-upload-N} thread; when nothing is due it waits until a job is submitted in this
+ * {@code scoutbot-upload-N} thread, after the governor's gate: under pressure it puts the job back
+ * and waits at the gate itself, holding no job; when nothing is due it waits until a job is submitted in this
  * process ({@link #wake()}), a slot frees up, or the poll interval passes (for jobs other processes
  * submit). There is no pause between jobs. {@code scoutbot-queue-heartbeat} renews the leases of
  * running jobs and, now and then, repairs after crashes: leases of dead processes of this node are
@@ -97,16 +98,41 @@ public final class UploadWorkers implements AutoCloseable {
     }
   }
 
+  /**
+   * The queue's parts the pool works with. Immutable.
+   *
+   * @param spool swept for copies no live job owns
+   * @param storageHealthy whether the storage answers now (a health check: may make a request);
+   *     asked at most once a minute, and only while jobs are blocked by the configuration
+   */
+  public record Ports(UploadQueue queue, QueueHousekeeping housekeeping, JobSpool spool,
+      JobRunner runner, BooleanSupplier storageHealthy) {}
+
+  /** How often blocked jobs are checked against the storage's health. */
+  static final Duration BLOCKED_RECHECK = Duration.ofMinutes(1);
+
+  /**
+   * What the governor says about running more: the work limit caps concurrency, the memory budget
+   * and host pressure order the queue. Immutable.
+   *
+   * @param underPressure whether the host is under pressure now (read from the monitor's latest
+   *     sample, never sampled here)
+   */
+  public record Governor(Gate gate, WorkLimit workLimit, MemoryBudget budget,
+      BooleanSupplier underPressure) {}
+
   private final Settings settings;
   private final UploadQueue queue;
   private final QueueHousekeeping housekeeping;
   private final JobSpool spool;
   private final JobRunner runner;
+  private final BooleanSupplier storageHealthy;
+  private final Gate gate;
   private final WorkLimit workLimit;
   private final MemoryBudget budget;
   private final BooleanSupplier underPressure;
   private final InstantSource clock;
-  private final Function<Job, Progress> progressFor;
+  private final Sleeper sleeper;
   private final ClaimRequest base;
   private final LeaseKeeper leases;
 
@@ -119,6 +145,9 @@ public final class UploadWorkers implements AutoCloseable {
   private int outageStreak;
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextSweep = Instant.MIN;
+  private Instant nextBlockedCheck = Instant.MIN;
+  /** The dispatcher just waited at the gate: the next job it claims runs whatever the pressure. */
+  private boolean gatePassed;
 
   private volatile boolean stopped;
   private Thread dispatcher;
@@ -127,30 +156,22 @@ public final class UploadWorkers implements AutoCloseable {
 
   /**
    * @param onlyIds run only these jobs (a CLI running its own submissions), or any when empty
-   * @param progressFor where each job's progress goes besides its heartbeat
+   * @param sleeper paces the heartbeat thread
    */
-  public UploadWorkers(
-      Settings settings,
-      UploadQueue queue,
-      QueueHousekeeping housekeeping,
-      JobSpool spool,
-      JobRunner runner,
-      WorkLimit workLimit,
-      MemoryBudget budget,
-      BooleanSupplier underPressure,
-      InstantSource clock,
-      Set<Long> onlyIds,
-      Function<Job, Progress> progressFor) {
+  public UploadWorkers(Settings settings, Ports ports, Governor governor, InstantSource clock,
+      Sleeper sleeper, Set<Long> onlyIds) {
     this.settings = settings;
-    this.queue = queue;
-    this.housekeeping = housekeeping;
-    this.spool = spool;
-    this.runner = runner;
-    this.workLimit = workLimit;
-    this.budget = budget;
-    this.underPressure = underPressure;
+    this.queue = ports.queue();
+    this.housekeeping = ports.housekeeping();
+    this.spool = ports.spool();
+    this.runner = ports.runner();
+    this.storageHealthy = ports.storageHealthy();
+    this.gate = governor.gate();
+    this.workLimit = governor.workLimit();
+    this.budget = governor.budget();
+    this.underPressure = governor.underPressure();
     this.clock = clock;
-    this.progressFor = progressFor;
+    this.sleeper = sleeper;
     this.base = ClaimRequest.any(settings.worker(), runner.destination()).withOnlyIds(onlyIds);
     this.leases = new LeaseKeeper(queue);
   }
@@ -253,12 +274,15 @@ public final class UploadWorkers implements AutoCloseable {
    *
    * @return the number of jobs run
    */
-  int runDue() {
+  int runDue() throws InterruptedException {
     int ran = 0;
     while (!paused()) {
       var job = queue.claim(request());
       if (job.isEmpty()) {
         return ran;
+      }
+      if (heldBackAtTheGate(job.get())) {
+        continue;
       }
       runClaimed(job.get());
       ran++;
@@ -282,6 +306,9 @@ public final class UploadWorkers implements AutoCloseable {
     } else if (inFlight.get() < capacity()) {
       var job = queue.claim(request());
       if (job.isPresent()) {
+        if (heldBackAtTheGate(job.get())) {
+          return;
+        }
         inFlight.incrementAndGet();
         try {
           uploads.execute(() -> runOnWorker(job.get()));
@@ -295,8 +322,27 @@ public final class UploadWorkers implements AutoCloseable {
     awaitChange(wait);
   }
 
+  /**
+   * The governor's gate, passed before a job runs, holding no job: when the host is under pressure
+   * the claimed job goes straight back (its attempt undone) and this thread waits at the gate, so
+   * a process stopped or killed while waiting costs no job an attempt. After the wait the next job
+   * claimed runs whatever the pressure (the gate's maximum wait has passed, or pressure ended).
+   *
+   * @return whether {@code job} was put back
+   */
+  private boolean heldBackAtTheGate(Job job) throws InterruptedException {
+    if (gatePassed || !gate.wouldWait()) {
+      gatePassed = false;
+      return false;
+    }
+    runner.putBack(job);
+    gate.awaitCapacity(JobRunner.OPERATION, reason -> runner.announceWaiting(job, reason));
+    gatePassed = true;
+    return true;
+  }
+
   private void heartbeatStep() throws InterruptedException {
-    Thread.sleep(settings.heartbeat());
+    sleeper.sleep(settings.heartbeat());
     leases.beat();
   }
 
@@ -323,7 +369,7 @@ public final class UploadWorkers implements AutoCloseable {
   private void runClaimed(Job job) {
     JobRunner.Result result;
     try (LeaseKeeper.Held held = leases.hold(job, Thread.currentThread())) {
-      result = runner.run(job, held.progress(progressFor.apply(job)));
+      result = runner.run(job, held);
     }
     synchronized (this) {
       if (result == JobRunner.Result.UNAVAILABLE && !paused()) {
@@ -374,6 +420,26 @@ public final class UploadWorkers implements AutoCloseable {
     }
   }
 
+  /**
+   * Jobs blocked by the configuration go back to the queue when it may have been fixed: at
+   * {@code serve}'s start (settings are read then), and when the storage answers again.
+   */
+  private void unblock(boolean atStart, Instant now) {
+    if (atStart) {
+      housekeeping.unblock();
+      nextBlockedCheck = now.plus(BLOCKED_RECHECK);
+      return;
+    }
+    if (now.isBefore(nextBlockedCheck)) {
+      return;
+    }
+    nextBlockedCheck = now.plus(BLOCKED_RECHECK);
+    if (housekeeping.blocked() > 0 && storageHealthy.getAsBoolean()) {
+      log.info("Storage {} answers again", runner.destination());
+      housekeeping.unblock();
+    }
+  }
+
   private void housekeep(boolean atStart) {
     Instant now = clock.instant();
     if (!atStart && now.isBefore(nextHousekeeping)) {
@@ -382,6 +448,9 @@ public final class UploadWorkers implements AutoCloseable {
     nextHousekeeping = now.plus(settings.housekeeping());
     String node = settings.worker().node();
     housekeeping.releaseDeadLeases(node);
+    if (base.onlyIds().isEmpty()) {
+      unblock(atStart, now);
+    }
     if (base.onlyIds().isEmpty() && !now.isBefore(nextSweep)) {
       // a CLI running its own jobs leaves the sweep and the history purge to serve
       nextSweep = now.plus(Duration.ofMinutes(10));

@@ -16,6 +16,24 @@ public interface Gate {
    */
   void awaitCapacity(String operation) throws InterruptedException;
 
+  /**
+   * Like {@link #awaitCapacity(String)}, and tells {@code onWait} why, once, if the caller has to
+   * wait (so a front end can show "waiting for resources: …"). Gates that never wait never call it.
+   */
+  default void awaitCapacity(String operation, java.util.function.Consumer<String> onWait)
+      throws InterruptedException {
+    awaitCapacity(operation);
+  }
+
+  /**
+   * Whether a call to {@link #awaitCapacity} now would wait: the host is under pressure. Lets a
+   * caller avoid holding anything (a claimed job) while it waits. Never waits itself for long (at
+   * most for the governor's first sample).
+   */
+  default boolean wouldWait() {
+    return false;
+  }
+
   /** A gate that never waits: monitoring disabled, or tests that do not exercise throttling. */
   static Gate open() {
     return operation -> {};

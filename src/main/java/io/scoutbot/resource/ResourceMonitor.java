@@ -118,9 +118,9 @@ public final class ResourceMonitor {
       lock.unlock();
     }
     log.atLevel(lifecycleLevel)
-        .log("✅ Resource monitoring service started (sampling every {}s, metrics every {} "
-                + "minutes, CPU threshold: {}%, Memory threshold: {}%, Disk threshold: {}%)",
-            config.sampleInterval().toSeconds(), config.monitoringInterval().toMinutes(),
+        .log("✅ Resource monitoring service started (sampling every {}s, metrics every {}, CPU"
+                + " threshold: {}%, Memory threshold: {}%, Disk threshold: {}%)",
+            config.sampleInterval().toSeconds(), minutes(config.monitoringInterval().toMinutes()),
             thresholds.cpu(), thresholds.memory(), thresholds.disk());
   }
 
@@ -316,6 +316,11 @@ public final class ResourceMonitor {
   }
 
   /** One decimal and a percent sign, as the seed's {@code {x:.1f}%}; {@code n/a} when unknown. */
+  /** {@code 1 minute}, {@code 10 minutes}. */
+  static String minutes(long n) {
+    return n + (n == 1 ? " minute" : " minutes");
+  }
+
   static String pct(double percent) {
     return Double.isNaN(percent) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", percent);
   }

@@ -1,6 +1,8 @@
 package io.scoutbot.resource;
 
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Reads CPU, memory, disk and heap figures. The port behind which the operating system hides, so the
@@ -25,5 +27,24 @@ public interface ResourceProbe {
    */
   static ResourceProbe system(Path dataDir) {
     return SystemProbe.create(dataDir);
+  }
+
+  /**
+   * A probe built by {@code factory} at its first reading, not before: the system probe loads the
+   * JVM's management beans, which a command that never samples should not pay for.
+   */
+  static ResourceProbe deferred(Supplier<ResourceProbe> factory) {
+    Objects.requireNonNull(factory, "factory");
+    return new ResourceProbe() {
+      private ResourceProbe probe;
+
+      @Override
+      public synchronized ResourceSample sample() {
+        if (probe == null) {
+          probe = factory.get();
+        }
+        return probe.sample();
+      }
+    };
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,11 +95,23 @@ public final class ThrottleGate implements Gate {
 
   @Override
   public void awaitCapacity(String operation) throws InterruptedException {
-    if (monitor.running() && monitor.attempts() < 2 && !cpuKnown()) {
-      // CPU is a rate, so the first sample has none: deciding on it would let work onto a host
-      // whose CPU is saturated; the second sample follows within half a second
-      monitor.awaitAttempts(2, Duration.ofNanos(firstSampleNanos));
+    awaitCapacity(operation, reason -> {});
+  }
+
+  @Override
+  public boolean wouldWait() {
+    try {
+      awaitFirstCpuFigure();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    return monitor.throttled();
+  }
+
+  @Override
+  public void awaitCapacity(String operation, Consumer<String> onWait)
+      throws InterruptedException {
+    awaitFirstCpuFigure();
     if (!monitor.throttled()) {
       return;
     }
@@ -106,6 +119,7 @@ public final class ThrottleGate implements Gate {
     long start = ticker.getAsLong();
     Outcome outcome = null;
     try {
+      onWait.accept(reason());
       outcome = awaitThrottled(operation) ? Outcome.RELIEVED : Outcome.PROCEEDED_ANYWAY;
     } catch (InterruptedException e) {
       outcome = Outcome.INTERRUPTED;
@@ -125,6 +139,36 @@ public final class ThrottleGate implements Gate {
       } catch (RuntimeException e) {
         log.warn("A throttle gate listener failed ({}); the gate carries on", e.toString());
       }
+    }
+  }
+
+  /** Why work waits now, for users: the figures above their thresholds. */
+  private String reason() {
+    ResourceSample s = monitor.latest().map(ResourceMonitor.Reading::sample).orElse(null);
+    Thresholds t = monitor.thresholds();
+    if (s == null) {
+      return "the host is under pressure";
+    }
+    java.util.List<String> hot = new java.util.ArrayList<>();
+    if (s.cpuPercent() > t.cpu()) {
+      hot.add("CPU " + ResourceMonitor.pct(s.cpuPercent()) + " (limit " + t.cpu() + "%)");
+    }
+    if (s.memoryPercent() > t.memory()) {
+      hot.add("memory " + ResourceMonitor.pct(s.memoryPercent()) + " (limit " + t.memory() + "%)");
+    }
+    if (s.diskPercent() > t.disk()) {
+      hot.add("disk " + ResourceMonitor.pct(s.diskPercent()) + " (limit " + t.disk() + "%)");
+    }
+    return "the host is busy: " + (hot.isEmpty() ? "still recovering from high usage"
+        : String.join(", ", hot)) + "; it goes on when usage falls, within "
+        + Duration.ofNanos(maxWaitNanos).toSeconds() + " s at most";
+  }
+
+  private void awaitFirstCpuFigure() throws InterruptedException {
+    if (monitor.running() && monitor.attempts() < 2 && !cpuKnown()) {
+      // CPU is a rate, so the first sample has none: deciding on it would let work onto a host
+      // whose CPU is saturated; the second sample follows within half a second
+      monitor.awaitAttempts(2, Duration.ofNanos(firstSampleNanos));
     }
   }
 

@@ -12,7 +12,10 @@ import java.util.Objects;
  *   <li>{@link Kind#RETRY_AFTER}: the peer said when to come back (429 {@code retry_after}).
  *   <li>{@link Kind#UNAVAILABLE}: the target is down as a whole; keep the work and retry without an
  *       attempt limit, because an outage of any length must lose nothing.
- *   <li>{@link Kind#PERMANENT}: retrying cannot help (bad credentials, file rejected, file gone).
+ *   <li>{@link Kind#BLOCKED}: the configuration is wrong (the storage does not exist, has no
+ *       workers, refuses the credentials); retrying cannot help until an operator fixes it, so keep
+ *       the work and try again when the configuration may have changed.
+ *   <li>{@link Kind#PERMANENT}: retrying cannot help (file rejected, file gone, over a limit).
  * </ul>
  */
 public record Disposition(Kind kind, Duration retryAfter) {
@@ -22,11 +25,13 @@ public record Disposition(Kind kind, Duration retryAfter) {
     RETRY,
     RETRY_AFTER,
     UNAVAILABLE,
+    BLOCKED,
     PERMANENT
   }
 
   public static final Disposition RETRY = new Disposition(Kind.RETRY, Duration.ZERO);
   public static final Disposition UNAVAILABLE = new Disposition(Kind.UNAVAILABLE, Duration.ZERO);
+  public static final Disposition BLOCKED = new Disposition(Kind.BLOCKED, Duration.ZERO);
   public static final Disposition PERMANENT = new Disposition(Kind.PERMANENT, Duration.ZERO);
 
   public Disposition {
@@ -42,8 +47,8 @@ public record Disposition(Kind kind, Duration retryAfter) {
     return new Disposition(Kind.RETRY_AFTER, delay);
   }
 
-  /** Returns whether another attempt may succeed. */
+  /** Returns whether another attempt may succeed without anyone changing anything. */
   public boolean retryable() {
-    return kind != Kind.PERMANENT;
+    return kind != Kind.PERMANENT && kind != Kind.BLOCKED;
   }
 }

@@ -3,11 +3,13 @@ package io.scoutbot.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scoutbot.config.ConfigLoader;
+import io.scoutbot.files.Submission;
+import io.scoutbot.files.UploadOutcome;
 import io.scoutbot.resource.MemoryBudget;
-import io.scoutbot.transfer.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,13 +27,13 @@ class ApplicationResourcesTest {
     env.put("RESOURCE_MEMORY_THRESHOLD", "100");
     env.put("RESOURCE_DISK_THRESHOLD", "100");
     env.putAll(extra);
-    return new Application(ConfigLoader.fromMap(env, dir));
+    return new Application(ConfigLoader.fromMap(env, dir), false, Map.of());
   }
 
   @Test
   void status_putsTheResourceFiguresAtTheTopLevel() {
     try (Application app = app(Map.of())) {
-      Map<String, Object> status = app.status();
+      Map<String, Object> status = app.files().status().toMap();
 
       assertThat(status)
           .containsKeys("cpu_usage", "memory_usage", "disk_usage", "throttled", "cpu_threshold",
@@ -55,7 +57,7 @@ class ApplicationResourcesTest {
       app.files().list(0);
       assertThat(app.resourceSnapshot().monitoring()).as("list starts no sampler").isFalse();
 
-      app.files().upload(0, file, null, Progress.NONE);
+      store(app, file);
 
       assertThat(app.resourceSnapshot().monitoring()).isTrue();
       assertThat(app.resourceSnapshot().sample()).isNotNull();
@@ -71,13 +73,18 @@ class ApplicationResourcesTest {
     Path file = Files.writeString(dir.resolve("b.txt"), "hello");
     try (Application app = app(Map.of("RESOURCE_MONITORING_ENABLED", "false",
         "RESOURCE_MEMORY_THRESHOLD", "1"))) {
-      app.files().upload(0, file, null, Progress.NONE);
-      Map<String, Object> status = app.status();
+      store(app, file);
+      Map<String, Object> status = app.files().status().toMap();
 
       assertThat(status.get("monitoring")).isEqualTo(false);
       assertThat(status.get("throttled")).isEqualTo(false);
       assertThat(status.get("memory_usage")).isNotNull();
     }
+  }
+
+  private static void store(Application app, Path file) throws InterruptedException {
+    UploadOutcome o = app.files().store(0, List.of(Submission.localFile(file)), e -> {}).get(0);
+    assertThat(o.ok()).as(o.error()).isTrue();
   }
 
   @Test

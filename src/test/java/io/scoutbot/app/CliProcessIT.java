@@ -4,19 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.scoutbot.testing.ScoutProcess;
+import io.scoutbot.testing.ScoutProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar, run as separate processes the way a user runs it. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // up to three JVMs per test on a loaded host
 class CliProcessIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,6 +26,8 @@ class CliProcessIT {
   private static final Map<String, String> ENV = Map.of("LOG_LEVEL", "warn");
 
   @TempDir Path work;
+  @RegisterExtension final ScoutProcesses scout = ScoutProcesses.in(() -> work).jvm("-Xmx128m")
+      .cpuNeverThrottles();
 
   @Test
   void uploadThenDownload_inSeparateProcesses_givesIdenticalBytes() throws Exception {
@@ -32,50 +36,41 @@ class CliProcessIT {
     new Random(1).nextBytes(data);
     Files.write(src, data);
 
-    ScoutProcess.Result up = ScoutProcess.run(work, ENV, TIMEOUT, "upload", "some.pdf", "--json");
+    ScoutProcesses.Result up = scout.run(ENV, TIMEOUT, "upload", "some.pdf", "--json");
     assertThat(up.exit()).as(up.err()).isZero();
     JsonNode file = JSON.readTree(up.out()).get("files").get(0);
     String code = file.get("code").asText();
 
-    ScoutProcess.Result down =
-        ScoutProcess.run(work, ENV, TIMEOUT, "download", code, "-o", "copy.pdf");
+    ScoutProcesses.Result down = scout.run(ENV, TIMEOUT, "download", code, "-o", "copy.pdf");
     assertThat(down.exit()).as(down.err()).isZero();
     assertThat(Files.mismatch(src, work.resolve("copy.pdf"))).isEqualTo(-1);
 
-    ScoutProcess.Result other =
-        ScoutProcess.run(work, ENV, TIMEOUT, "list", "--user", "42", "--json");
+    ScoutProcesses.Result other = scout.run(ENV, TIMEOUT, "list", "--user", "42", "--json");
     assertThat(JSON.readTree(other.out()).get("total_files").asInt()).isZero();
   }
 
   @Test
   void serve_stopsCleanlyOnSigterm() throws Exception {
-    Path log = work.resolve("serve.log");
-    Process serve =
-        ScoutProcess.builder(work, Map.of("LOG_LEVEL", "info"), List.of("-Xmx128m"), "serve")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try {
-      awaitLine(log, "ScoutBot is running", Duration.ofSeconds(30));
-      assertThat(Files.readString(log)).contains("Effective configuration:")
-          .contains("RESOURCE_CPU_THRESHOLD=80.0");
+    Path log = scout.errFile("serve");
+    Process serve = scout.start("serve", Map.of("LOG_LEVEL", "info"), "serve");
 
-      serve.destroy(); // SIGTERM
+    awaitLine(log, "ScoutBot is running", Duration.ofSeconds(30));
+    assertThat(Files.readString(log)).contains("Effective configuration:")
+        .contains("RESOURCE_CPU_THRESHOLD=80.0");
 
-      assertThat(serve.waitFor(20, TimeUnit.SECONDS)).as("serve exits after SIGTERM").isTrue();
-      assertThat(Files.readString(log)).contains("Stopping ScoutBot");
-      // the database was really closed: SQLite checkpoints and removes its WAL on the last close
-      assertThat(work.resolve("data/scoutbot.db")).exists();
-      assertThat(work.resolve("data/scoutbot.db-wal")).doesNotExist();
-    } finally {
-      serve.destroyForcibly();
-    }
+    serve.destroy(); // SIGTERM
+
+    assertThat(serve.waitFor(20, TimeUnit.SECONDS)).as("serve exits after SIGTERM").isTrue();
+    assertThat(Files.readString(log)).contains("Stopping ScoutBot");
+    // the database was really closed: SQLite checkpoints and removes its WAL on the last close
+    assertThat(work.resolve("data/scoutbot.db")).exists();
+    assertThat(work.resolve("data/scoutbot.db-wal")).doesNotExist();
   }
 
   @Test
   void badConfiguration_exitsWithTwo_beforeDoingAnything() throws Exception {
-    ScoutProcess.Result r =
-        ScoutProcess.run(work, Map.of("RESOURCE_MONITORING_INTERVAL", "0"), TIMEOUT, "status");
+    ScoutProcesses.Result r =
+        scout.run(Map.of("RESOURCE_MONITORING_INTERVAL", "0"), TIMEOUT, "status");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("RESOURCE_MONITORING_INTERVAL=0 is not valid");

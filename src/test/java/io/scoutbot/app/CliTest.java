@@ -291,12 +291,15 @@ class CliTest {
   }
 
   @Test
-  void status_withTheDatabaseDown_stillReportsEverythingElse_andSaysTheDatabaseIsDown() {
+  void status_withTheDatabaseDown_stillReportsEverythingElse_andExitsWithOne() {
     env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nowhere?user=x&password=hunter2");
 
     Run r = run("status", "--json");
 
-    assertThat(r.exit()).as(r.err()).isZero();
+    // exit 1 makes status usable as a container health check; the report is printed anyway
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("database is down");
+    assertThat(r.json().get("healthy").asBoolean()).isFalse();
     JsonNode s = r.json();
     assertThat(s.get("database").get("up").asBoolean()).isFalse();
     assertThat(s.get("database").get("detail").asText()).contains("cannot open the database");

@@ -4,48 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scoutbot.testing.ScoutProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The governor end to end: the real jar, as a user runs it. */
+@Timeout(value = 4, unit = TimeUnit.MINUTES) // one JVM per test, allowed two minutes to finish
 class ResourceGovernorIT {
 
-  private static final Path JAR =
-      Path.of(System.getProperty("scoutbot.jar", "target/scoutbot.jar")).toAbsolutePath();
-
   @TempDir Path dir;
+  @RegisterExtension final ScoutProcesses scout =
+      ScoutProcesses.in(() -> dir).env("LOG_LEVEL", "info");
 
   record Result(int exit, String out, String err, long millis) {}
 
   private Result run(Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-jar");
-    cmd.add(JAR.toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-    pb.environment().put("DATA_DIR", dir.resolve("data").toString());
-    pb.environment().put("LOG_LEVEL", "info");
-    pb.environment().putAll(env);
-    Path out = dir.resolve("stdout");
-    Path err = dir.resolve("stderr");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    long start = System.nanoTime();
-    Process p = pb.start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("scoutbot " + String.join(" ", args) + " did not finish");
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    ScoutProcesses.Result r = scout.run(env, Duration.ofSeconds(120), args);
+    return new Result(r.exit(), r.out(), r.err(), r.elapsed().toMillis());
   }
 
   @Test

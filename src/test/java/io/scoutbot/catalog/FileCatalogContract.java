@@ -60,7 +60,7 @@ abstract class FileCatalogContract {
   @Test
   void markDeleted_returnsTheEntryWithItsObject_hidesIt_andKeepsTheObjectUntilRemoved() {
     JdbcFileCatalog both = catalog(FileCodes.random()); // the same entries through both ports
-    FileCatalog catalog = both;
+    JdbcFileCatalog catalog = both;
     DeletedFiles deletedFiles = both;
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));
     catalog.transition(f.code(), FileStatus.COMPLETED,
@@ -81,7 +81,7 @@ abstract class FileCatalogContract {
   @Test
   void objectLeft_recordsALateUploadsObject_onlyForADeletedFileThatNamesNoneYet() {
     JdbcFileCatalog both = catalog(FileCodes.random());
-    FileCatalog catalog = both;
+    JdbcFileCatalog catalog = both;
     DeletedFiles deletedFiles = both;
     StoredFile live = catalog.register(pending(7, "live.pdf", 1));
     StoredFile gone = catalog.register(pending(7, "gone.pdf", 1));
@@ -99,7 +99,7 @@ abstract class FileCatalogContract {
   @Test
   void markDeleted_ofAnotherUsersFile_isEmpty_andLeavesItAlone() {
     JdbcFileCatalog both = catalog(FileCodes.random());
-    FileCatalog catalog = both;
+    JdbcFileCatalog catalog = both;
     DeletedFiles deletedFiles = both;
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));
 
@@ -110,7 +110,7 @@ abstract class FileCatalogContract {
   @Test
   void markDeleted_whileUploading_makesTheLateCompletionFail() {
     JdbcFileCatalog both = catalog(FileCodes.random());
-    FileCatalog catalog = both;
+    JdbcFileCatalog catalog = both;
     DeletedFiles deletedFiles = both;
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));
     catalog.transition(f.code(), FileStatus.UPLOADING, null, null);
@@ -124,7 +124,7 @@ abstract class FileCatalogContract {
 
   @Test
   void register_givesASixCharacterCode_andFindReturnsTheEntry() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     StoredFile f = catalog.register(pending(7, "report.pdf", 123));
 
     assertThat(f.code()).matches("[A-Z0-9]{6}");
@@ -139,7 +139,7 @@ abstract class FileCatalogContract {
 
   @Test
   void find_anotherUsersCode_isEmptyLikeAnUnknownCode() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     StoredFile f = catalog.register(pending(1, "mine.txt", 1));
 
     assertThat(catalog.find(2, f.code())).isEmpty();
@@ -149,7 +149,7 @@ abstract class FileCatalogContract {
   @Test
   void register_whenTheCodeIsTaken_retriesWithANewCode() {
     Iterator<String> codes = List.of("AAAAAA", "AAAAAA", "AAAAAA", "BBBBBB").iterator();
-    FileCatalog catalog = catalog(codes::next);
+    JdbcFileCatalog catalog = catalog(codes::next);
 
     StoredFile first = catalog.register(pending(1, "a", 1));
     StoredFile second = catalog.register(pending(2, "b", 1));
@@ -169,7 +169,7 @@ abstract class FileCatalogContract {
           drawn.add(c);
           return c;
         };
-    FileCatalog catalog = catalog(colliding);
+    JdbcFileCatalog catalog = catalog(colliding);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<String>> results = new ArrayList<>();
@@ -192,7 +192,7 @@ abstract class FileCatalogContract {
 
   @Test
   void transition_toCompleted_recordsWhatWasStored_andListShowsIt() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     StoredFile f = catalog.register(pending(5, "movie.mkv", 0));
     clock.advance(Duration.ofSeconds(1));
     catalog.transition(f.code(), FileStatus.UPLOADING, null, null);
@@ -207,13 +207,13 @@ abstract class FileCatalogContract {
     assertThat(done.remotePath()).isEqualTo(f.code() + "/movie.mkv");
     assertThat(done.segments()).isEqualTo(1);
     assertThat(Duration.between(done.startedAt(), done.completedAt())).hasSeconds(4);
-    assertThat(catalog.list(5)).extracting(StoredFile::code).containsExactly(f.code());
-    assertThat(catalog.list(6)).isEmpty();
+    assertThat(catalog.page(5, 0, 100)).extracting(StoredFile::code).containsExactly(f.code());
+    assertThat(catalog.page(6, 0, 100)).isEmpty();
   }
 
   @Test
   void list_showsOnlyCompletedFiles_newestFirst() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     String older = complete(catalog, 1, "old.txt");
     clock.advance(Duration.ofMinutes(1));
     String newer = complete(catalog, 1, "new.txt");
@@ -221,7 +221,7 @@ abstract class FileCatalogContract {
     catalog.transition(failed.code(), FileStatus.FAILED, null, "rejected");
     catalog.register(pending(1, "waiting.txt", 1));
 
-    assertThat(catalog.list(1)).extracting(StoredFile::code).containsExactly(newer, older);
+    assertThat(catalog.page(1, 0, 100)).extracting(StoredFile::code).containsExactly(newer, older);
   }
 
   @Test
@@ -238,7 +238,7 @@ abstract class FileCatalogContract {
 
   @Test
   void transition_ofACompletedFile_neverDowngrades_andDeletingIsNotATransition() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     String code = complete(catalog, 1, "kept.txt");
 
     assertThat(catalog.transition(code, FileStatus.PENDING, null, "retrying")).isFalse();
@@ -252,7 +252,7 @@ abstract class FileCatalogContract {
 
   @Test
   void transition_ofAnUnknownCode_fails() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> catalog.transition("NOPE00", FileStatus.FAILED, null, "x"))
@@ -266,7 +266,7 @@ abstract class FileCatalogContract {
     catalog.markDeleted(1, code);
 
     assertThat(catalog.find(1, code)).isEmpty();
-    assertThat(catalog.list(1)).isEmpty();
+    assertThat(catalog.page(1, 0, 100)).isEmpty();
   }
 
   @Test
@@ -293,7 +293,7 @@ abstract class FileCatalogContract {
 
   @Test
   void stats_uploadsLastDay_forgetsOlderUploads() {
-    FileCatalog catalog = catalog(FileCodes.random());
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
     complete(catalog, 1, "old.txt");
     clock.advance(Duration.ofHours(25));
     complete(catalog, 1, "new.txt");
@@ -301,7 +301,41 @@ abstract class FileCatalogContract {
     assertThat(catalog.stats(1).uploadsLastDay()).isEqualTo(1);
   }
 
-  private String complete(FileCatalog catalog, long owner, String name) {
+  @Test
+  void page_walksTheStoredFilesNewestFirst_inPagesOfTheGivenSize() {
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
+    List<String> codes = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      codes.add(0, complete(catalog, 9, "f" + i + ".bin"));
+      clock.advance(java.time.Duration.ofSeconds(1));
+    }
+
+    assertThat(catalog.page(9, 0, 2)).extracting(StoredFile::code)
+        .containsExactly(codes.get(0), codes.get(1));
+    assertThat(catalog.page(9, 2, 2)).extracting(StoredFile::code)
+        .containsExactly(codes.get(2), codes.get(3));
+    assertThat(catalog.page(9, 4, 2)).extracting(StoredFile::code).containsExactly(codes.get(4));
+    assertThat(catalog.page(9, 6, 2)).isEmpty();
+  }
+
+  @Test
+  void describe_recordsWhatFetchingLearned_butNeverRenamesAStoredFile() {
+    JdbcFileCatalog catalog = catalog(FileCodes.random());
+    StoredFile f = catalog.register(new NewFile(3, "download", -1, "application/octet-stream",
+        "local", FileStatus.PENDING));
+
+    catalog.describe(f.code(), "report.pdf", 1234, "application/pdf");
+
+    StoredFile now = catalog.find(3, f.code()).orElseThrow();
+    assertThat(now.name()).isEqualTo("report.pdf");
+    assertThat(now.size()).isEqualTo(1234);
+    assertThat(now.mimeType()).isEqualTo("application/pdf");
+    String stored = complete(catalog, 3, "kept.bin");
+    catalog.describe(stored, "renamed.bin", 1, "text/plain");
+    assertThat(catalog.find(3, stored).orElseThrow().name()).isEqualTo("kept.bin");
+  }
+
+  private String complete(JdbcFileCatalog catalog, long owner, String name) {
     StoredFile f = catalog.register(pending(owner, name, 10));
     catalog.transition(f.code(), FileStatus.UPLOADING, null, null);
     clock.advance(Duration.ofSeconds(2));

@@ -77,7 +77,7 @@ class PrometheusMetricsTest {
   private final AdaptiveWorkLimit workLimit = new AdaptiveWorkLimit(3, 3);
   private final CoalescingGc gc = CoalescingGc.create(true, Duration.ofSeconds(2));
   private final AtomicReference<QueueCounts> counts = new AtomicReference<>(
-      new QueueCounts(2, 1, 40, 3, 1, Instant.parse("2026-03-01T11:59:00Z")));
+      new QueueCounts(2, 1, 1, 40, 3, 1, Instant.parse("2026-03-01T11:59:00Z")));
   private final AtomicInteger countReads = new AtomicInteger();
   private final AtomicBoolean circuitOpen = new AtomicBoolean();
   private final PrometheusMetrics metrics = PrometheusMetrics.create(clock, clock)
@@ -271,6 +271,7 @@ class PrometheusMetricsTest {
     assertThat(countReads.get()).isEqualTo(1);
     assertThat(t.valueOf("scoutbot_queue_jobs", "state", "pending")).isEqualTo(2.0);
     assertThat(t.valueOf("scoutbot_queue_jobs", "state", "completed")).isEqualTo(40.0);
+    assertThat(t.valueOf("scoutbot_queue_jobs", "state", "blocked")).isEqualTo(1.0);
     assertThat(t.valueOf("scoutbot_queue_oldest_pending_age_seconds")).isEqualTo(62.0);
 
     counts.set(null);

@@ -1,7 +1,7 @@
 package io.scoutbot.queue;
 
 import io.scoutbot.catalog.CatalogStats;
-import io.scoutbot.catalog.FileCatalog;
+import io.scoutbot.catalog.FileStates;
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.NewFile;
 import io.scoutbot.catalog.StoredFile;
@@ -40,14 +40,9 @@ final class DatabaseOutage {
     }
   }
 
-  FileCatalog catalog() {
-    FileCatalog real = h.catalog;
-    return new FileCatalog() {
-      @Override
-      public StoredFile register(NewFile f) {
-        return real.register(f);
-      }
-
+  FileStates states() {
+    FileStates real = h.catalog;
+    return new FileStates() {
       @Override
       public boolean transition(String code, FileStatus s, io.scoutbot.storage.StoredObject o,
           String e) {
@@ -58,18 +53,9 @@ final class DatabaseOutage {
       }
 
       @Override
-      public Optional<StoredFile> find(long owner, String code) {
-        return real.find(owner, code);
-      }
-
-      @Override
-      public List<StoredFile> list(long owner) {
-        return real.list(owner);
-      }
-
-      @Override
-      public CatalogStats stats(long owner) {
-        return real.stats(owner);
+      public void describe(String code, String name, long size, String mimeType) {
+        check("cannot update " + code);
+        real.describe(code, name, size, mimeType);
       }
     };
   }
@@ -88,9 +74,9 @@ final class DatabaseOutage {
       }
 
       @Override
-      public boolean renew(Job j, long progress) {
+      public Lease renew(Job j, Heartbeat beat) {
         check("cannot update the queue");
-        return real.renew(j, progress);
+        return real.renew(j, beat);
       }
 
       @Override
@@ -108,8 +94,14 @@ final class DatabaseOutage {
 
   /** A runner over the harness whose catalog and queue writes go through this outage. */
   JobRunner runner() {
-    return new JobRunner(queue(), catalog(), h.catalog, h.storage, h.spool, h.policy,
-        io.scoutbot.resource.Gate.open(), io.scoutbot.resource.WorkLimit.fixed(1), p -> {},
-        h.events, h.throughput, h.clock, h.clock, nanos -> h.sleeper.sleep(nanos), () -> 0.0);
+    return new JobRunner(
+        new JobRunner.Ports(queue(), h.catalog, states(), h.catalog, h.storage, h.spool, h.jobDirs,
+            io.scoutbot.fetch.Fetchers.localOnly(), Long.MAX_VALUE,
+            io.scoutbot.safety.FilePolicy.allowAll()),
+        new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
+            io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
+        JobRunner.Routing.storeOnly(),
+        h.policy, h.events, h.throughput,
+        new JobRunner.Seams(h.clock, h.clock, d -> h.sleeper.sleep(d), () -> 0.0));
   }
 }

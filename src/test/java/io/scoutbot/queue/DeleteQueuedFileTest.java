@@ -1,17 +1,14 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scoutbot.catalog.DeletedFiles;
 import io.scoutbot.catalog.FileCatalog;
 import io.scoutbot.catalog.JdbcFileCatalog;
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.files.FileDesk;
-import io.scoutbot.resource.Gate;
-import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.storage.StorageTarget;
-import io.scoutbot.transfer.Progress;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -42,6 +39,7 @@ class DeleteQueuedFileTest {
 
   @AfterEach
   void tearDown() {
+    desk.close();
     h.close();
   }
 
@@ -58,7 +56,7 @@ class DeleteQueuedFileTest {
     assertThat(h.queue.usage(1).jobs()).isZero();
     assertThat(desk.info(1, job.code())).isEmpty();
     // a later cancel of the same job must not bring the deleted file back
-    assertThatThrownBy(() -> h.jobs().cancel(1, job.id()));
+    assertThatThrownBy(() -> desk.cancel(1, job.id()));
     assertThat(desk.info(1, job.code())).isEmpty();
   }
 
@@ -68,9 +66,8 @@ class DeleteQueuedFileTest {
     // the review's race: the worker's completion lands right as the delete starts
     Job job = h.submit(1, "a.bin", 1000, true);
     Job claimed = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
-    BothPorts catalog = completingFirst(() -> h.runner.run(claimed, Progress.NONE));
-    FileDesk racing =
-        new FileDesk(catalog, catalog, h.storage, Gate.open(), WorkLimit.fixed(1), h.jobs());
+    BothPorts catalog = completingFirst(() -> h.runner.run(claimed, JobTracker.NONE));
+    FileDesk racing = h.desk(catalog, catalog, h.storage);
 
     racing.delete(1, job.code());
 
@@ -86,7 +83,7 @@ class DeleteQueuedFileTest {
     h.storage.during = () -> desk.delete(1, job.code());
 
     assertThat(h.runner.run(h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow(),
-        Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+        JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
 
     assertThat(h.catalog.find(1, job.code())).isEmpty();
     assertThat(h.storage.objects).isEmpty();
@@ -101,7 +98,7 @@ class DeleteQueuedFileTest {
       h.storage.deletesFail = true;
     };
 
-    h.runner.run(h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow(), Progress.NONE);
+    h.runner.run(h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow(), JobTracker.NONE);
 
     assertThat(h.storage.objects).as("the backend could not remove it yet").hasSize(1);
     h.storage.deletesFail = false;
@@ -123,8 +120,7 @@ class DeleteQueuedFileTest {
           }
           return invoke(method, h.storage, args);
         });
-    FileDesk flaky =
-        new FileDesk(h.catalog, h.catalog, backend, Gate.open(), WorkLimit.fixed(1), h.jobs());
+    FileDesk flaky = h.desk(h.catalog, h.catalog, backend);
 
     flaky.delete(1, job.code());
 

@@ -1,8 +1,8 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scoutbot.fetch.JobSource;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +63,6 @@ class EtaPlannerTest {
   private static Job job(long id, JobState state, long size, long progress, long dueIn) {
     return new Job(id, 1, new JobSource.LocalFile(Path.of("/tmp/x"), "n", false), "x", size,
         "local", state, 0, 0, NOW.plusSeconds(dueIn), null, "ABC123", null, null, progress, 0, NOW,
-        null, null);
+        null, null, null, null, false, Route.STORE, false, false);
   }
 }

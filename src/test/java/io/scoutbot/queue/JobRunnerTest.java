@@ -1,14 +1,13 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.StorageException;
-import io.scoutbot.transfer.Progress;
 import io.scoutbot.transfer.Sha256;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,7 +40,7 @@ class JobRunnerTest {
       }
 
       @Override
-      public void failed(Job job, String reason) {
+      public void failed(Job job, String reason, boolean copyKept) {
         events.add("failed " + reason);
       }
 
@@ -63,7 +62,7 @@ class JobRunnerTest {
     Path copy = ((JobSource.LocalFile) job.source()).path();
     assertThat(copy).exists().startsWith(h.spool.dir());
 
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
 
     StoredFile f = h.catalog.find(1, job.code()).orElseThrow();
     assertThat(f.status()).isEqualTo(FileStatus.COMPLETED);
@@ -80,7 +79,7 @@ class JobRunnerTest {
   void run_storesUnderTheUsersOriginalName_neverTheTempName() throws Exception {
     Job job = h.submit(1, "Отчёт за май.pdf", 10, true);
 
-    h.runner.run(claim(), Progress.NONE);
+    h.runner.run(claim(), JobTracker.NONE);
 
     assertThat(h.storage.objects).containsOnlyKeys(job.code() + "/Отчёт за май.pdf");
     assertThat(h.catalog.find(1, job.code()).orElseThrow().name()).isEqualTo("Отчёт за май.pdf");
@@ -90,7 +89,7 @@ class JobRunnerTest {
   void run_fileTheUserStillOwns_isNeverDeleted() throws Exception {
     h.submit(1, "mine.bin", 10, false);
 
-    h.runner.run(claim(), Progress.NONE);
+    h.runner.run(claim(), JobTracker.NONE);
 
     assertThat(h.dir.resolve("files/mine.bin")).exists();
   }
@@ -100,7 +99,7 @@ class JobRunnerTest {
     Job job = h.submit(1, "bad.exe", 10, true);
     h.storage.failure = r -> new StorageException("file type not allowed", Disposition.PERMANENT);
 
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
 
     assertThat(h.queue.find(job.id()).orElseThrow())
         .extracting(Job::state, Job::lastError)
@@ -117,7 +116,7 @@ class JobRunnerTest {
     Job job = h.submit(1, "flaky.bin", 10, true);
     h.storage.failure = r -> new StorageException("HTTP 502", Disposition.RETRY);
 
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RETRYING);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.RETRYING);
     Job pending = h.queue.find(job.id()).orElseThrow();
     assertThat(pending.state()).isEqualTo(JobState.PENDING);
     assertThat(pending.nextAttemptAt()).isEqualTo(h.clock.instant().plusSeconds(5));
@@ -125,25 +124,60 @@ class JobRunnerTest {
     assertThat(((JobSource.LocalFile) job.source()).path()).exists();
 
     h.clock.advance(Duration.ofSeconds(5));
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RETRYING);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.RETRYING);
     h.clock.advance(Duration.ofSeconds(10));
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
 
     assertThat(h.queue.find(job.id()).orElseThrow().lastError())
         .isEqualTo("HTTP 502 (gave up after 3 failed attempts)");
     assertThat(events).hasSize(3);
     assertThat(events.getFirst()).startsWith("retrying at 2026-01-01T00:00:05Z: HTTP 502");
+    assertThat(((JobSource.LocalFile) job.source()).path())
+        .as("not the file's fault: the user's only copy stays for a retry").exists();
   }
 
   @Test
-  void run_urlOrTelegramSource_failsClearly_becauseNoFetcherExistsYet() {
+  void run_configurationError_blocksTheJob_keepsItsCopy_andCountsNothing() throws Exception {
+    Job job = h.submit(1, "kept.bin", 10, true);
+    List<String> blocked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    h.events.subscribe(new JobListener() {
+      @Override
+      public void blocked(Job j, String reason) {
+        blocked.add(reason);
+      }
+    });
+    h.storage.failure = r -> new StorageException("the Pentaract storage 'Nope' does not exist;"
+        + " set PENTARACT_STORAGE to an existing one", Disposition.BLOCKED);
+
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.BLOCKED);
+
+    Job after = h.queue.find(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.BLOCKED);
+    assertThat(after.failures()).isZero();
+    assertThat(after.lastError()).contains("does not exist");
+    assertThat(h.queue.claim(ClaimRequest.any(h.worker, "local"))).as("not claimable").isEmpty();
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status()).isEqualTo(FileStatus.PENDING);
+    assertThat(((JobSource.LocalFile) job.source()).path()).exists();
+    assertThat(h.queue.liveOwnedFiles()).contains(((JobSource.LocalFile) job.source()).path());
+    assertThat(blocked).hasSize(1);
+
+    // the operator fixes it; serve's next start (or the storage answering again) unblocks it
+    h.storage.failure = r -> null;
+    assertThat(h.queue.unblock()).isEqualTo(1);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(((JobSource.LocalFile) job.source()).path()).doesNotExist();
+  }
+
+  @Test
+  void run_urlSource_withoutAUrlFetcher_failsSayingItIsNotAvailable() {
     Job job = h.queue.enqueue(new NewJob(1, new JobSource.Url(URI.create("https://e/f.zip")),
         "f.zip", -1, "local"));
 
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
 
     assertThat(h.queue.find(job.id()).orElseThrow().lastError())
-        .isEqualTo("no fetcher for url sources yet; this job cannot run");
+        .isEqualTo("fetching URLs is not available yet in this version of ScoutBot; this job"
+            + " cannot run");
     assertThat(h.storage.attempts).hasValue(0);
   }
 
@@ -155,11 +189,11 @@ class JobRunnerTest {
     Job second = h.queue.claim(ClaimRequest.any(new WorkerId("test-node", 99, 9), "local"))
         .orElseThrow();
 
-    assertThat(h.runner.run(first, Progress.NONE)).isEqualTo(JobRunner.Result.LOST);
+    assertThat(h.runner.run(first, JobTracker.NONE)).isEqualTo(JobRunner.Result.LOST);
     assertThat(h.queue.find(job.id()).orElseThrow().leaseOwner()).isEqualTo("test-node/99/9");
     assertThat(((JobSource.LocalFile) job.source()).path()).exists();
 
-    assertThat(h.runner.run(second, Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(h.runner.run(second, JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
     assertThat(h.storage.objects).hasSize(1);
     assertThat(h.queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
   }
@@ -177,12 +211,14 @@ class JobRunnerTest {
     h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
     claimed = claim();
 
-    assertThat(h.runner.run(claimed, Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+    assertThat(h.runner.run(claimed, JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
     assertThat(h.storage.attempts).hasValue(0);
     Job after = h.queue.find(job.id()).orElseThrow();
     assertThat(after.state()).isEqualTo(JobState.FAILED);
     assertThat(after.lastError()).contains("worker gone");
     assertThat(h.catalog.find(1, job.code()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+    assertThat(((JobSource.LocalFile) job.source()).path())
+        .as("perhaps the host's fault: the copy stays for a retry").exists();
   }
 
   @Test
@@ -190,7 +226,7 @@ class JobRunnerTest {
     Job job = h.submit(1, "big.bin", 100_000, true);
     h.storage.during = () -> Thread.currentThread().interrupt();
     try {
-      assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RELEASED);
+      assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.RELEASED);
     } finally {
       Thread.interrupted();
     }
@@ -206,7 +242,7 @@ class JobRunnerTest {
     Job job = h.submit(1, "gone.bin", 10, true);
     h.catalog.markDeleted(1, job.code());
 
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
 
     assertThat(h.catalog.find(1, job.code())).isEmpty();
     assertThat(h.storage.attempts).hasValue(0);
@@ -218,7 +254,7 @@ class JobRunnerTest {
     Job job = h.submit(1, "racing.bin", 10, true);
     h.storage.during = () -> h.catalog.markDeleted(1, job.code());
 
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.FAILED);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
 
     assertThat(h.storage.objects).isEmpty();
     assertThat(h.catalog.find(1, job.code())).isEmpty();
@@ -236,7 +272,7 @@ class JobRunnerTest {
     h.storage.during = () -> db.down.set(true);
 
     // a refusal never passes by waiting: the run ends (the pool then puts the job back)
-    assertThatThrownBy(() -> runner.run(claimed, Progress.NONE))
+    assertThatThrownBy(() -> runner.run(claimed, JobTracker.NONE))
         .isInstanceOf(io.scoutbot.db.DatabaseFailure.class)
         .hasMessageContaining("unique constraint");
     assertThat(waits).hasValue(0);
@@ -263,7 +299,7 @@ class JobRunnerTest {
     };
     h.storage.during = () -> db.down.set(true);
 
-    assertThat(runner.run(claimed, Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(runner.run(claimed, JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
 
     assertThat(waits).hasValue(3);
     assertThat(takeovers).containsOnly(Optional.empty());
@@ -287,7 +323,7 @@ class JobRunnerTest {
     };
 
     try {
-      assertThat(db.runner().run(claim(), Progress.NONE))
+      assertThat(db.runner().run(claim(), JobTracker.NONE))
           .isEqualTo(JobRunner.Result.UNRECORDED);
     } finally {
       Thread.interrupted();
@@ -298,7 +334,7 @@ class JobRunnerTest {
     assertThat(((JobSource.LocalFile) job.source()).path()).exists();
     db.down.set(false);
     h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
-    assertThat(h.runner.run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
+    assertThat(h.runner.run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.COMPLETED);
     assertThat(h.catalog.find(1, job.code()).orElseThrow().status())
         .isEqualTo(FileStatus.COMPLETED);
   }
@@ -315,7 +351,7 @@ class JobRunnerTest {
     };
     h.sleeper = nanos -> db.down.set(false);
 
-    assertThat(db.runner().run(claim(), Progress.NONE)).isEqualTo(JobRunner.Result.RETRYING);
+    assertThat(db.runner().run(claim(), JobTracker.NONE)).isEqualTo(JobRunner.Result.RETRYING);
 
     Job pending = h.queue.find(job.id()).orElseThrow();
     assertThat(pending.state()).isEqualTo(JobState.PENDING);

@@ -1,8 +1,8 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +65,6 @@ class JobSpoolTest {
   private static Job job(JobSource source) {
     Instant t = Instant.EPOCH;
     return new Job(1, 1, source, "x", 1, "local", JobState.COMPLETED, 1, 0, t, null, "ABC123",
-        null, null, 0, 1, t, t, t);
+        null, null, 0, 1, t, t, t, null, null, false, Route.STORE, false, false);
   }
 }

@@ -1,10 +1,10 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.config.QueueConfig;
 import io.scoutbot.db.Database;
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.resource.Gate;
 import io.scoutbot.resource.GcPolicy;
 import io.scoutbot.resource.WorkLimit;
@@ -92,14 +92,19 @@ public final class QueueOpsBench {
               new QueueConfig(jobs + 1, 1L << 50, jobs + 1, Duration.ofMinutes(1), 3,
                   Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ZERO));
       JobSpool spool = new JobSpool(Files.createTempDirectory("bench-spool"), clock);
-      JobRunner runner =
-          new JobRunner(queue, catalog, catalog, new NoopStorage(), spool,
-              RetryPolicy.withAttempts(3),
-              Gate.open(), WorkLimit.fixed(1), GcPolicy.none(), JobListener.NONE,
-              new Throughput(1e7), clock, System::nanoTime, io.scoutbot.time.Sleeper.system(),
-              Math::random);
+      Path temp = Files.createTempDirectory("bench-jobs");
+      JobRunner runner = new JobRunner(
+          new JobRunner.Ports(queue, catalog, catalog, catalog, new NoopStorage(), spool,
+              new io.scoutbot.cleanup.JobDirs(temp.resolve("jobs")),
+              io.scoutbot.fetch.Fetchers.localOnly(), 1L << 30,
+              io.scoutbot.safety.FilePolicy.allowAll()),
+          new JobRunner.Governor(Gate.open(), WorkLimit.fixed(1), GcPolicy.none()),
+        JobRunner.Routing.storeOnly(),
+          RetryPolicy.withAttempts(3), JobListener.NONE, new Throughput(1e7),
+          JobRunner.Seams.system());
       WorkerId worker = WorkerId.current("bench");
-      Path file = Path.of("/bench/file.bin");
+      // a real file: the runner checks a local source before storing it
+      Path file = Files.write(temp.resolve("file.bin"), new byte[1000]);
       long start = System.nanoTime();
       for (int i = 0; i < jobs; i++) {
         queue.enqueue(new NewJob(i % 10, new JobSource.LocalFile(file, "bench", false),
@@ -108,7 +113,7 @@ public final class QueueOpsBench {
       ClaimRequest any = ClaimRequest.any(worker, "noop");
       int done = 0;
       for (var job = queue.claim(any); job.isPresent(); job = queue.claim(any)) {
-        if (runner.run(job.get(), Progress.NONE) == JobRunner.Result.COMPLETED) {
+        if (runner.run(job.get(), JobTracker.NONE) == JobRunner.Result.COMPLETED) {
           done++;
         }
       }

@@ -1,10 +1,11 @@
 package io.scoutbot.queue;
 
-import static io.scoutbot.queue.ScoutProcesses.count;
-import static io.scoutbot.queue.ScoutProcesses.longs;
+import static io.scoutbot.queue.QueueEndToEnd.count;
+import static io.scoutbot.queue.QueueEndToEnd.longs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.scoutbot.testing.ScoutProcesses;
 import io.scoutbot.transfer.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,55 +32,55 @@ import org.junit.jupiter.api.io.TempDir;
  * completes exactly once: all stored, each completion recorded once, no duplicate objects, no temp
  * file left. SQLite, the embedded default.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // up to six serves, each allowed a minute or more
 class ServeCrashIT {
 
   static final int JOBS = 40;
 
   @TempDir Path work;
+  @RegisterExtension final ScoutProcesses ps = QueueEndToEnd.processes(() -> work);
 
   @Test
   void serveKilledWithJobsInFlight_restarts_andEveryJobCompletesExactlyOnce() throws Exception {
-    try (ScoutProcesses ps = new ScoutProcesses(work)) {
-      String db = "jdbc:sqlite:" + work.resolve("data/scoutbot.db");
-      List<Path> files = ps.files("crash", JOBS, 2 << 20);
-      List<String> submit = new ArrayList<>(List.of("upload", "--no-wait"));
-      files.forEach(f -> submit.add(f.toString()));
-      ps.run("submit", submit.toArray(String[]::new));
-      assertThat(count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'pending'"))
-          .isEqualTo(JOBS);
+    String db = "jdbc:sqlite:" + work.resolve("data/scoutbot.db");
+    List<Path> files = QueueEndToEnd.files(work, "crash", JOBS, 2 << 20);
+    List<String> submit = new ArrayList<>(List.of("upload", "--no-wait"));
+    files.forEach(f -> submit.add(f.toString()));
+    QueueEndToEnd.run(ps, submit.toArray(String[]::new));
+    assertThat(count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'pending'"))
+        .isEqualTo(JOBS);
 
-      List<Long> inFlight = new ArrayList<>();
-      List<Long> killed = new ArrayList<>();
-      for (int round = 1; inFlight.isEmpty() && round <= 5; round++) {
-        Process serve = ps.start("serve-" + round, "serve");
-        long pid = serve.pid();
-        killed.add(pid);
-        String running = "SELECT id FROM upload_job WHERE state = 'running' AND lease_owner LIKE"
-            + " 'it-node/" + pid + "/%'";
-        long doneBefore = count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(
-            () -> !longs(db, running).isEmpty()
-                && count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'")
-                    >= doneBefore + 2);
-        serve.destroyForcibly();
-        assertThat(serve.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        inFlight.addAll(longs(db, running));
-      }
-      assertThat(inFlight).as("jobs a killed serve left running").isNotEmpty();
-      assertThat(count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'"))
-          .isLessThan(JOBS);
+    List<Long> inFlight = new ArrayList<>();
+    List<Long> killed = new ArrayList<>();
+    for (int round = 1; inFlight.isEmpty() && round <= 5; round++) {
+      Process serve = ps.start("serve-" + round, "serve");
+      long pid = serve.pid();
+      killed.add(pid);
+      String running = "SELECT id FROM upload_job WHERE state = 'running' AND lease_owner LIKE"
+          + " 'it-node/" + pid + "/%'";
+      long doneBefore = count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(
+          () -> !longs(db, running).isEmpty()
+              && count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'")
+                  >= doneBefore + 2);
+      serve.destroyForcibly();
+      assertThat(serve.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      inFlight.addAll(longs(db, running));
+    }
+    assertThat(inFlight).as("jobs a killed serve left running").isNotEmpty();
+    assertThat(count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'"))
+        .isLessThan(JOBS);
 
-      Process restarted = ps.start("serve-restarted", "serve");
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(
-          () -> count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'") == JOBS);
-      restarted.destroy();
-      assertThat(restarted.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    Process restarted = ps.start("serve-restarted", "serve");
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(
+        () -> count(db, "SELECT COUNT(*) FROM upload_job WHERE state = 'completed'") == JOBS);
+    restarted.destroy();
+    assertThat(restarted.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
-      assertExactlyOnce(ps, db, files, killed);
-      for (long id : inFlight) {
-        assertThat(count(db, "SELECT attempts FROM upload_job WHERE id = " + id))
-            .as("attempts of job %d, in flight when killed", id).isGreaterThanOrEqualTo(2);
-      }
+    assertExactlyOnce(ps, db, files, killed);
+    for (long id : inFlight) {
+      assertThat(count(db, "SELECT attempts FROM upload_job WHERE id = " + id))
+          .as("attempts of job %d, in flight when killed", id).isGreaterThanOrEqualTo(2);
     }
   }
 
@@ -90,7 +93,7 @@ class ServeCrashIT {
       List<Long> killed) throws Exception {
     List<Long> ids = longs(db, "SELECT id FROM upload_job WHERE state = 'completed'");
     assertThat(ids).hasSize(files.size());
-    Map<Long, Integer> completions = ps.completions();
+    Map<Long, Integer> completions = QueueEndToEnd.completions(ps);
     assertThat(completions.values()).as("completions per job").allMatch(n -> n == 1);
     assertThat(ids).containsAll(completions.keySet());
     // a process killed right after recording a completion never logged it, nor deleted the job's
@@ -120,11 +123,11 @@ class ServeCrashIT {
     }
     assertThat(stored).isEqualTo(expected);
 
-    try (Stream<Path> objects = Files.walk(ps.work.resolve("data/storage"))) {
+    try (Stream<Path> objects = Files.walk(ps.work().resolve("data/storage"))) {
       assertThat(objects.filter(Files::isRegularFile)
           .filter(p -> !p.getFileName().toString().startsWith(".part-"))).hasSize(files.size());
     }
-    try (Stream<Path> spool = Files.list(ps.work.resolve("data/tmp/queue"))) {
+    try (Stream<Path> spool = Files.list(ps.work().resolve("data/tmp/queue"))) {
       assertThat(spool.map(p -> p.toAbsolutePath().normalize()))
           .as("temp files left in the spool, but for copies of jobs a killed process completed")
           .allMatch(orphanCopies::contains);

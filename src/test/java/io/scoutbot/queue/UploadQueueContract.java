@@ -1,6 +1,5 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.config.QueueConfig;
 import io.scoutbot.db.Database;
+import io.scoutbot.fetch.JobSource;
 import io.scoutbot.testing.ManualClock;
 import java.net.URI;
 import java.nio.file.Path;
@@ -228,7 +228,7 @@ public abstract class UploadQueueContract {
   void enqueue_whenTheDrawnCodeIsTaken_drawsAnotherInTheSameSubmission() {
     catalog.register(new io.scoutbot.catalog.NewFile(9, "first", 1, "text/plain", DEST,
         FileStatus.COMPLETED));
-    String taken = catalog.list(9).getFirst().code();
+    String taken = catalog.page(9, 0, 1).getFirst().code();
     java.util.Iterator<String> codes = List.of(taken, taken, "FRESH1").iterator();
     JdbcFileCatalog clashing = new JdbcFileCatalog(db, codes::next, clock);
     JdbcUploadQueue q = new JdbcUploadQueue(db, CodeRegistrar.catalog(clashing), clock,
@@ -429,7 +429,7 @@ public abstract class UploadQueueContract {
     assertThat(second.attempts()).isEqualTo(2);
     assertThat(second.failures()).as("a taken-over lease counts as a failure").isEqualTo(1);
     assertThat(second.leaseOwner()).isEqualTo(other.toString());
-    assertThat(queue.renew(first, 50)).isFalse();
+    assertThat(queue.renew(first, beat(first, 50))).isEqualTo(Lease.LOST);
     assertThat(queue.settle(first, new Settlement.Failed("stale"))).isFalse();
     assertThat(queue.settle(second, new Settlement.Completed(100))).isTrue();
     assertThat(queue.find(first.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
@@ -456,7 +456,7 @@ public abstract class UploadQueueContract {
     Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
 
     clock.advance(LEASE.minusSeconds(5));
-    assertThat(queue.renew(claimed, 40)).isTrue();
+    assertThat(queue.renew(claimed, beat(claimed, 40))).isEqualTo(Lease.HELD);
     clock.advance(Duration.ofSeconds(30));
 
     assertThat(queue.claim(ClaimRequest.any(new WorkerId(NODE, 7, 7), DEST))).isEmpty();
@@ -568,12 +568,13 @@ public abstract class UploadQueueContract {
   }
 
   @Test
-  void cancel_otherUsersJob_readsLikeAnUnknownJob_andRunningJobIsRefused() {
+  void cancel_ofAFinishedJob_isRefused_sayingHowItEnded() {
     Job job = queue.enqueue(local(1, "a", 1));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+    queue.settle(claimed, new Settlement.Completed(1));
 
-    assertThatThrownBy(() -> queue.cancel(2, job.id())).hasMessage("no upload job " + job.id());
-    queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
-    assertThatThrownBy(() -> queue.cancel(1, job.id())).hasMessageContaining("is uploading now");
+    assertThatThrownBy(() -> queue.cancel(1, job.id()))
+        .hasMessage("job " + job.id() + " is already completed");
   }
 
   @Test
@@ -728,5 +729,132 @@ public abstract class UploadQueueContract {
       queue.claim(r).ifPresent(j -> ids.add(j.id()));
     }
     return ids;
+  }
+
+  private static Heartbeat beat(Job job, long bytes) {
+    return new Heartbeat(Job.STORING, bytes, job.name(), job.size());
+  }
+
+  @Test
+  void renew_recordsThePhase_andWhatFetchingLearned() {
+    queue.enqueue(new NewJob(1, new JobSource.Url(URI.create("https://e/f")), "f", -1, DEST));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+
+    assertThat(queue.renew(claimed, new Heartbeat(Job.FETCHING, 300, "movie.mp4", 1000)))
+        .isEqualTo(Lease.HELD);
+
+    Job now = queue.find(claimed.id()).orElseThrow();
+    assertThat(now.phase()).isEqualTo(Job.FETCHING);
+    assertThat(now.progressBytes()).isEqualTo(300);
+    assertThat(now.name()).isEqualTo("movie.mp4");
+    assertThat(now.size()).isEqualTo(1000);
+  }
+
+  @Test
+  void renew_ofAnUnknownSize_keepsTheSizeKnownSoFar() {
+    queue.enqueue(local(1, "a", 100));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+
+    queue.renew(claimed, new Heartbeat(Job.STORING, 10, "a", -1));
+
+    assertThat(queue.find(claimed.id()).orElseThrow().size()).isEqualTo(100);
+  }
+
+  @Test
+  void cancel_ofARunningJob_isRecorded_andItsWorkerLearnsItAtItsNextRenewal() {
+    Job job = queue.enqueue(local(1, "a", 100));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+
+    Job asked = queue.cancel(1, job.id());
+
+    assertThat(asked.state()).isEqualTo(JobState.RUNNING);
+    assertThat(asked.cancelRequested()).isTrue();
+    assertThat(queue.renew(claimed, beat(claimed, 10))).isEqualTo(Lease.CANCEL_REQUESTED);
+    assertThat(queue.settle(claimed, new Settlement.Cancelled("cancelled by its owner")))
+        .isTrue();
+    Job after = queue.find(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(after.lastError()).isEqualTo("cancelled by its owner");
+    assertThat(after.finishedAt()).isNotNull();
+  }
+
+  @Test
+  void cancel_ofAnotherUsersJob_readsLikeAnUnknownJob() {
+    Job job = queue.enqueue(local(1, "a", 100));
+
+    assertThatThrownBy(() -> queue.cancel(2, job.id())).hasMessage("no job " + job.id());
+    assertThatThrownBy(() -> queue.cancel(1, 999_999)).hasMessage("no job 999999");
+  }
+
+  @Test
+  void enqueue_keepsTheFrontEndsTag_forEveryLaterRead() {
+    Job job = queue.enqueue(new NewJob(1, new JobSource.Url(URI.create("https://e/f")), "f", -1,
+        DEST, "chat:42:message:7"));
+
+    assertThat(job.tag()).isEqualTo("chat:42:message:7");
+    assertThat(queue.find(job.id()).orElseThrow().tag()).isEqualTo("chat:42:message:7");
+  }
+
+  @Test
+  void aBlockedJob_isNotClaimable_countsAgainstItsOwner_andGoesBackWhenUnblocked() {
+    Job job = queue.enqueue(local(1, "a", 100));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+
+    assertThat(queue.settle(claimed, new Settlement.Blocked("storage 'x' does not exist")))
+        .isTrue();
+
+    Job blocked = queue.find(job.id()).orElseThrow();
+    assertThat(blocked.state()).isEqualTo(JobState.BLOCKED);
+    assertThat(blocked.failures()).isZero();
+    assertThat(blocked.leaseOwner()).isNull();
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isEmpty();
+    assertThat(queue.usage(1).jobs()).isEqualTo(1);
+    assertThat(queue.counts().blocked()).isEqualTo(1);
+    assertThat(queue.blocked()).isEqualTo(1);
+    assertThat(queue.list(JobQuery.unfinished(OptionalLong.of(1), 10))).hasSize(1);
+
+    assertThat(queue.unblock()).isEqualTo(1);
+
+    assertThat(queue.find(job.id()).orElseThrow().state()).isEqualTo(JobState.PENDING);
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isPresent();
+  }
+
+  @Test
+  void retry_ofAFailedJob_makesItDueNow_withItsFailuresForgotten() {
+    Job job = queue.enqueue(local(1, "a", 100));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+    queue.settle(claimed, new Settlement.Failed("gave up", true));
+    clock.advance(Duration.ofHours(1));
+
+    Job again = queue.retry(1, job.id());
+
+    assertThat(again.state()).isEqualTo(JobState.PENDING);
+    assertThat(again.failures()).isZero();
+    assertThat(again.finishedAt()).isNull();
+    assertThat(again.nextAttemptAt()).isEqualTo(clock.instant());
+    assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isPresent();
+  }
+
+  @Test
+  void retry_ofAJobThatDidNotFail_orOfAnotherUser_isRefused() {
+    Job job = queue.enqueue(local(1, "a", 100));
+
+    assertThatThrownBy(() -> queue.retry(1, job.id()))
+        .hasMessageContaining("only a failed or blocked job can be retried");
+    assertThatThrownBy(() -> queue.retry(2, job.id())).hasMessage("no job " + job.id());
+  }
+
+  @Test
+  void theFilesOfBlockedAndFailedJobs_areStillOwned_soNoSweepTakesThem() {
+    Path blockedCopy = Path.of("/spool/blocked.upload");
+    Path failedCopy = Path.of("/spool/failed.upload");
+    queue.enqueue(new NewJob(1, new JobSource.LocalFile(blockedCopy, NODE, true), "b", 1, DEST));
+    queue.settle(queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow(),
+        new Settlement.Blocked("fix it"));
+    queue.enqueue(new NewJob(1, new JobSource.LocalFile(failedCopy, NODE, true), "f", 1, DEST));
+    queue.settle(queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow(),
+        new Settlement.Failed("gave up", true));
+
+    assertThat(queue.liveOwnedFiles()).contains(blockedCopy, failedCopy);
   }
 }

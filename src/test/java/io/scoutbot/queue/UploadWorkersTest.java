@@ -1,12 +1,15 @@
 package io.scoutbot.queue;
 
-import io.scoutbot.fetch.JobSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.scoutbot.fetch.JobSource;
+import io.scoutbot.files.FileDesk;
+import io.scoutbot.files.JobView;
+import io.scoutbot.files.Submission;
+import io.scoutbot.files.UploadOutcome;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.StorageException;
-import io.scoutbot.transfer.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -196,37 +199,51 @@ class UploadWorkersTest {
   }
 
   @Test
-  void runToEnd_waitsForAJobAnotherProcessClaimed_andReportsItsOutcome() throws Exception {
-    Job job = h.submit(1, "remote.bin", 10, false);
-    WorkerId serve = new WorkerId("test-node", ProcessHandle.current().pid(), 0);
-    Job claimedElsewhere = h.queue.claim(ClaimRequest.any(serve, "local")).orElseThrow();
-    UploadJobs jobs = h.jobs();
+  void store_waitsForAJobAnotherProcessClaimed_andReportsItsOutcome() throws Exception {
+    Path file = h.file("remote.bin", 10);
+    FileDesk desk = h.desk();
     ExecutorService cli = Executors.newSingleThreadExecutor();
     try {
-      Future<List<Job>> ended =
-          cli.submit(() -> jobs.runToEnd(List.of(job), Progress.NONE, JobListener.NONE));
+      // the "other process": a serve that claims every job as it is submitted, here
+      WorkerId serve = new WorkerId("test-node", ProcessHandle.current().pid(), 0);
+      java.util.concurrent.atomic.AtomicReference<Job> claimed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      h.events.subscribe(new JobListener() {
+        @Override
+        public void enqueued(Job job) {
+          claimed.set(h.queue.claim(ClaimRequest.any(serve, "local")).orElseThrow());
+        }
+      });
+      Future<List<UploadOutcome>> ended =
+          cli.submit(() -> desk.store(1, List.of(Submission.localFile(file)), e -> {}));
+      await().atMost(Duration.ofSeconds(10)).until(() -> claimed.get() != null);
       assertThat(h.storage.attempts).hasValue(0);
 
       // the other process finishes the job
-      assertThat(h.runner.run(claimedElsewhere, Progress.NONE))
+      assertThat(h.runner.run(claimed.get(), JobTracker.NONE))
           .isEqualTo(JobRunner.Result.COMPLETED);
 
-      assertThat(ended.get(10, TimeUnit.SECONDS).getFirst().state())
-          .isEqualTo(JobState.COMPLETED);
+      UploadOutcome outcome = ended.get(10, TimeUnit.SECONDS).getFirst();
+      assertThat(outcome.ok()).as(outcome.error()).isTrue();
+      assertThat(outcome.job().state()).isEqualTo(JobView.State.COMPLETED);
       assertThat(h.storage.attempts).hasValue(1);
     } finally {
       cli.shutdownNow();
+      desk.close();
     }
   }
 
   @Test
-  void runToEnd_runsTheCallersJobsHere_andLeavesOtherJobsAlone() throws Exception {
+  void store_runsTheCallersJobsHere_andLeavesOtherJobsAlone() throws Exception {
     Job other = h.submit(2, "someone-elses.bin", 10, true);
-    Job mine = h.submit(1, "mine.bin", 10, false);
+    Path mine = h.file("mine.bin", 10);
 
-    List<Job> ended = h.jobs().runToEnd(List.of(mine), Progress.NONE, JobListener.NONE);
+    try (FileDesk desk = h.desk()) {
+      List<UploadOutcome> ended = desk.store(1, List.of(Submission.localFile(mine)), e -> {});
 
-    assertThat(ended.getFirst().state()).isEqualTo(JobState.COMPLETED);
+      assertThat(ended.getFirst().ok()).isTrue();
+      assertThat(ended.getFirst().file().stored()).isTrue();
+    }
     assertThat(h.queue.find(other.id()).orElseThrow().state()).isEqualTo(JobState.PENDING);
   }
 
@@ -275,16 +292,59 @@ class UploadWorkersTest {
       throws Exception {
     Job job = h.submit(1, "a.bin", 10, true);
     AtomicBoolean broken = new AtomicBoolean(true);
+    // the attempt fails transiently, and recording that hits a bug (not a database outage): the
+    // error escapes the runner's own handling
+    UploadQueue buggy = new UploadQueue() {
+      @Override
+      public Job enqueue(NewJob j) {
+        return h.queue.enqueue(j);
+      }
+
+      @Override
+      public java.util.Optional<Job> claim(ClaimRequest r) {
+        return h.queue.claim(r);
+      }
+
+      @Override
+      public Lease renew(Job j, Heartbeat beat) {
+        if (broken.getAndSet(false)) {
+          throw new IllegalStateException("a bug outside the runner's own handling");
+        }
+        return h.queue.renew(j, beat);
+      }
+
+      @Override
+      public boolean settle(Job j, Settlement s) {
+        return h.queue.settle(j, s);
+      }
+
+      @Override
+      public java.util.Optional<Job> find(long id) {
+        return h.queue.find(id);
+      }
+    };
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    JobRunner runner = new JobRunner(
+        new JobRunner.Ports(buggy, h.catalog, h.catalog, h.catalog, h.storage, h.spool,
+            h.jobDirs, request -> {
+              if (failOnce.getAndSet(false)) {
+                throw new StorageException("a transient failure", Disposition.RETRY);
+              }
+              return io.scoutbot.fetch.Fetchers.localOnly().fetch(request);
+            }, 1 << 20, io.scoutbot.safety.FilePolicy.allowAll()),
+        new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
+            io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
+        JobRunner.Routing.storeOnly(),
+        h.policy, h.events, h.throughput,
+        new JobRunner.Seams(h.clock, h.clock, d -> h.clock.advance(d), () -> 0.0));
     pool = new UploadWorkers(
         new UploadWorkers.Settings(h.worker, 1, Duration.ofMillis(100), QueueHarness.LEASE,
             Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
-        h.queue, h.queue, h.spool, h.runner, io.scoutbot.resource.WorkLimit.fixed(1), h.budget,
-        () -> false, h.clock, Set.of(), j -> {
-          if (broken.getAndSet(false)) {
-            throw new IllegalStateException("a bug outside the runner's own handling");
-          }
-          return Progress.NONE;
-        });
+        new UploadWorkers.Ports(buggy, h.queue, h.spool, runner, () -> true),
+        new UploadWorkers.Governor(io.scoutbot.resource.Gate.open(),
+            io.scoutbot.resource.WorkLimit.fixed(1), h.budget,
+            () -> false),
+        h.clock, io.scoutbot.time.Sleeper.system(), Set.of());
     pool.start();
 
     // no worker takes over a lease of this live process, so stranding it would be for good
@@ -302,8 +362,11 @@ class UploadWorkersTest {
     return new UploadWorkers(
         new UploadWorkers.Settings(h.worker, 3, Duration.ofHours(1), QueueHarness.LEASE,
             Duration.ofHours(1), 1 << 20, h.policy.outageBackoff()),
-        h.queue, h.queue, h.spool, h.runner, io.scoutbot.resource.WorkLimit.fixed(3), h.budget,
-        () -> false, h.clock, Set.of(), j -> Progress.NONE);
+        new UploadWorkers.Ports(h.queue, h.queue, h.spool, h.runner, () -> true),
+        new UploadWorkers.Governor(io.scoutbot.resource.Gate.open(),
+            io.scoutbot.resource.WorkLimit.fixed(3), h.budget,
+            () -> false),
+        h.clock, io.scoutbot.time.Sleeper.system(), Set.of());
   }
 
   private void awaitRelease() {
@@ -313,5 +376,118 @@ class UploadWorkersTest {
       Thread.currentThread().interrupt();
       throw new StorageException("upload cancelled", Disposition.RETRY, e);
     }
+  }
+
+  /** A gate that says the host is under pressure and holds its waiters until released. */
+  private static final class ClosedGate implements io.scoutbot.resource.Gate {
+    final CountDownLatch open = new CountDownLatch(1);
+    final CountDownLatch waiting = new CountDownLatch(1);
+    volatile boolean pressure = true;
+
+    @Override
+    public boolean wouldWait() {
+      return pressure;
+    }
+
+    @Override
+    public void awaitCapacity(String operation) throws InterruptedException {
+      awaitCapacity(operation, reason -> {});
+    }
+
+    @Override
+    public void awaitCapacity(String operation, java.util.function.Consumer<String> onWait)
+        throws InterruptedException {
+      if (!pressure) {
+        return;
+      }
+      onWait.accept("the host is busy: CPU 97.0% (limit 80.0%)");
+      waiting.countDown();
+      open.await();
+    }
+  }
+
+  @Test
+  void underPressure_theJobWaitsInTheQueue_notClaimed_soAStopCostsItNoAttempt() throws Exception {
+    ClosedGate gate = new ClosedGate();
+    h.gate = gate;
+    java.util.List<String> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    h.events.subscribe(new JobListener() {
+      @Override
+      public void waiting(Job job, String reason) {
+        waits.add(job.id() + ": " + reason);
+      }
+    });
+    Job job = h.submit(1, "a.bin", 10, true);
+    pool = h.workers(Set.of());
+    pool.start();
+
+    assertThat(gate.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    Job meanwhile = h.queue.find(job.id()).orElseThrow();
+    assertThat(meanwhile.state()).isEqualTo(JobState.PENDING);
+    assertThat(meanwhile.attempts()).isZero();
+    assertThat(meanwhile.leaseOwner()).as("no lease is held while waiting").isNull();
+    assertThat(waits).containsExactly(job.id() + ": the host is busy: CPU 97.0% (limit 80.0%)");
+
+    pool.close(); // a stop (or a kill: no lease is left to expire) during the wait
+
+    Job after = h.queue.find(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.PENDING);
+    assertThat(after.attempts()).isZero();
+    assertThat(after.failures()).isZero();
+    assertThat(h.storage.attempts).hasValue(0);
+  }
+
+  @Test
+  void afterWaitingAtTheGate_theNextJobRuns_evenIfThePressureLasts() throws Exception {
+    ClosedGate gate = new ClosedGate();
+    h.gate = gate;
+    Job job = h.submit(1, "a.bin", 10, true);
+    pool = h.workers(Set.of());
+    pool.start();
+    assertThat(gate.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+    gate.open.countDown(); // the gate's maximum wait ran out; the host is still busy
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
+    assertThat(h.queue.find(job.id()).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void blockedJobs_goBackToTheQueueAtServeStart() throws Exception {
+    Job job = h.submit(1, "a.bin", 10, true);
+    h.queue.settle(h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow(),
+        new Settlement.Blocked("storage missing"));
+    h.storageHealthy.set(false);
+
+    pool = slowPolling();
+    pool.start(); // serve's start: the operator may have fixed the settings
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
+  }
+
+  @Test
+  void blockedJobs_goBackToTheQueueWhenTheStorageAnswersAgain_notBefore() throws Exception {
+    pool = h.workers(Set.of());
+    pool.start();
+    h.storage.failure = r -> new StorageException("storage missing", Disposition.BLOCKED);
+    Job job = h.submit(1, "a.bin", 10, true);
+    pool.wake();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.BLOCKED);
+    h.storage.failure = r -> null;
+    h.storageHealthy.set(false);
+
+    h.clock.advance(UploadWorkers.BLOCKED_RECHECK.plusSeconds(1));
+    pool.wake();
+    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.BLOCKED);
+
+    h.storageHealthy.set(true);
+    h.clock.advance(UploadWorkers.BLOCKED_RECHECK.plusSeconds(1));
+    pool.wake();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        h.queue.find(job.id()).orElseThrow().state() == JobState.COMPLETED);
   }
 }

@@ -1,11 +1,11 @@
 package io.scoutbot.resource;
 
-import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.scoutbot.testing.FakeResourceProbe;
 import io.scoutbot.testing.ManualClock;
+import io.scoutbot.time.Sleeper;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.List;

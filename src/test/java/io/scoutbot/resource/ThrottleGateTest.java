@@ -1,6 +1,5 @@
 package io.scoutbot.resource;
 
-import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import io.scoutbot.testing.FakeResourceProbe;
 import io.scoutbot.testing.LogCapture;
 import io.scoutbot.testing.ManualClock;
 import io.scoutbot.testing.ManualSleeper;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The status page in a real (headless) Chromium, served by a real web server fed by fake ports: a
- * busy service with an upload in flight and a throttled period in the last hour. Checks what the
+ * The status page in a real (headless) Chromium, served by a real web server fed by fake ports that
+ * hand out the facade's own status report: a busy service with an upload in flight and a throttled
+ * period in the last hour. Checks what the
  * page's script drew, not what the server sent, and leaves screenshots in target/ for people to look
  * at. Skipped without Chromium outside CI (see {@link Browser}).
  */
@@ -77,8 +78,8 @@ class StatusPageBrowserIT {
             jobName: job && job.querySelector('.name').textContent,
             jobProgress: job && job.querySelector('progress').value,
             jobDetail: job && job.querySelector('.detail').textContent,
-            waitingReason: document.querySelector('#queue-jobs li.job[data-job="43"]')
-                .textContent,
+            jobPhase: job && job.querySelector('.state').textContent,
+            blocked: document.getElementById('count-blocked').textContent,
             failure: document.querySelector('#failures li.failure').textContent,
             gauges: Array.from(q('#gauges .gauge')).map(g => g.id),
             diskFill: document.querySelector('#gauge-disk .fill').style.width,
@@ -98,14 +99,15 @@ class StatusPageBrowserIT {
           .isEqualTo(StatusPageFixture.IN_FLIGHT_PERCENT);
       assertThat(page.get("jobDetail").asText()).contains("42 %").contains("ETA 2:51")
           .contains("5.2 MiB/s");
-      assertThat(page.get("waitingReason").asText()).contains("Waiting for resources");
+      assertThat(page.get("jobPhase").asText()).contains("storing").contains("K7Q2MX");
+      assertThat(page.get("blocked").asText()).isEqualTo("blocked1");
       assertThat(page.get("failure").asText()).contains("concert.flac").contains("no workers");
       assertThat(page.get("gauges")).extracting(JsonNode::asText)
           .contains("gauge-cpu", "gauge-memory", "gauge-disk", "gauge-heap", "gauge-budget",
               "gauge-work");
       assertThat(page.get("diskFill").asText()).isEqualTo("71.5%");
       assertThat(page.get("pills").asText()).contains("Not throttled")
-          .contains("Storage (pentaract) up");
+          .contains("Storage (pentaract) up").contains("yt-dlp up").contains("1 job blocked");
       assertThat(page.get("banner").asBoolean()).as("no error banner").isTrue();
     }
   }

@@ -1,8 +1,8 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -80,7 +80,7 @@ final class Attempts {
         sleeper.sleep(delay);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw Failures.cancelled(what + " (while waiting to retry)", e);
+        throw PentaractFailure.cancelled(what + " (while waiting to retry)", e);
       }
     }
   }

@@ -1,13 +1,12 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.retry.ScoutFailure;
+import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.OptionalInt;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -164,9 +163,8 @@ final class CircuitBreaker implements AutoCloseable {
       since = String.valueOf(openedAt);
       error = lastError;
     }
-    return new PentaractFailure(name + " is unavailable since " + since + " (" + error
-        + "); ScoutBot checks it in the background and uses it again as soon as it answers",
-        Disposition.UNAVAILABLE, OptionalInt.empty(), true, error, null);
+    return PentaractFailure.unavailable(name + " is unavailable since " + since + " (" + error
+        + "); ScoutBot checks it in the background and uses it again as soon as it answers", error);
   }
 
   private void probeUntilClosed() {

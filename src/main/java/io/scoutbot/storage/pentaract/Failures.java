@@ -1,6 +1,5 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.retry.Disposition;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -11,7 +10,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 
@@ -86,26 +84,24 @@ final class Failures {
       case 413 -> permanent(status, "Pentaract, or a proxy in front of it, refused the request body "
           + "while " + what + " (" + answer + "): raise the proxy's body size limit (e.g. nginx "
           + "client_max_body_size) or lower PENTARACT_SEGMENT_MB");
-      case 429 -> new PentaractFailure(
-          "Pentaract asked us to slow down while " + what + " (" + answer + ")",
-          retryAfter.map(Disposition::retryAfter).orElse(Disposition.RETRY), OptionalInt.of(status),
-          false, null);
-      case 500 -> retry(status, false, call == Call.UPLOAD
+      case 429 -> PentaractFailure.retryAfter(
+          "Pentaract asked us to slow down while " + what + " (" + answer + ")", status, retryAfter);
+      case 500 -> PentaractFailure.retry(call == Call.UPLOAD
           ? "Pentaract failed to store " + target + " (" + answer + "); usually Telegram refused a "
               + "chunk"
               + (firstUpload ? ". This is the first upload to this storage: check that the storage "
                   + "worker's bot is an administrator of the Telegram channel, and that the "
                   + "storage's chat id is the channel id without the -100 prefix (channel "
                   + "-1001234567890 is -1234567890)" : "")
-          : "Pentaract failed while " + what + " (" + answer + ")");
-      case 502, 503, 504 -> retry(status, true,
+          : "Pentaract failed while " + what + " (" + answer + ")", status);
+      case 502, 503, 504 -> PentaractFailure.outage(
           "Pentaract at " + api + " is unavailable (" + answer + " from the server or a gateway in "
-              + "front of it) while " + what, answer);
+              + "front of it) while " + what, status, answer);
       case 400, 415, 422 -> permanent(status, "Pentaract rejected the request as malformed while "
           + what + " (" + answer + "); this Pentaract may not speak the API ScoutBot expects "
           + "(Dominux/Pentaract)");
       default -> status >= 500
-          ? retry(status, false, "Pentaract failed while " + what + " (" + answer + ")")
+          ? PentaractFailure.retry("Pentaract failed while " + what + " (" + answer + ")", status)
           : permanent(status, "Pentaract refused " + what + " (" + answer + ")");
     };
   }
@@ -144,33 +140,26 @@ final class Failures {
     }
     String what = call.doing + (target.isEmpty() ? "" : " " + target);
     if (Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException) {
-      return cancelled(what, e);
+      return PentaractFailure.cancelled(what, e);
     }
     String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     // before SocketTimeoutException and InterruptedIOException, which these extend
     if (e instanceof ConnectException || e instanceof NoRouteToHostException
         || e instanceof UnknownHostException || e instanceof ConnectTimeoutException) {
-      return new PentaractFailure("cannot reach Pentaract at " + api + " (" + reason + "): is it "
-          + "running, and is PENTARACT_API_URL right?", Disposition.RETRY,
-          OptionalInt.empty(), true, reason, e);
+      return PentaractFailure.unreachable("cannot reach Pentaract at " + api + " (" + reason
+          + "): is it running, and is PENTARACT_API_URL right?", reason, e);
     }
     if (e instanceof ConnectionRequestTimeoutException) {
-      return new PentaractFailure("no connection to Pentaract at " + api + " became free while "
-          + what + " (" + reason + "): every connection is still waiting for Pentaract's answer",
-          Disposition.RETRY, OptionalInt.empty(), true, "no free connection: " + reason, e);
+      return PentaractFailure.unreachable("no connection to Pentaract at " + api + " became free "
+          + "while " + what + " (" + reason + "): every connection is still waiting for Pentaract's "
+          + "answer", "no free connection: " + reason, e);
     }
     if (e instanceof SocketTimeoutException) {
-      return new PentaractFailure("Pentaract at " + api + " stopped answering while " + what
-          + " (" + reason + ")", Disposition.RETRY, OptionalInt.empty(), true, reason, e);
+      return PentaractFailure.unreachable("Pentaract at " + api + " stopped answering while "
+          + what + " (" + reason + ")", reason, e);
     }
-    return new PentaractFailure("the connection to Pentaract at " + api + " broke while " + what
-        + " (" + reason + ")", Disposition.RETRY, OptionalInt.empty(), true, reason, e);
-  }
-
-  /** The thread was interrupted: the caller is shutting down or cancelled the transfer. */
-  static PentaractFailure cancelled(String what, Throwable cause) {
-    return new PentaractFailure(what + " was cancelled", Disposition.RETRY, OptionalInt.empty(),
-        false, cause);
+    return PentaractFailure.unreachable("the connection to Pentaract at " + api + " broke while "
+        + what + " (" + reason + ")", reason, e);
   }
 
   private PentaractFailure conflict(int status, String what, String text, String answer) {
@@ -192,18 +181,11 @@ final class Failures {
         + "http://pentaract:8000/api");
   }
 
+  /** Permanent, with the status Pentaract answered (0: none, as for an answer never read). */
   private static PentaractFailure permanent(int status, String message) {
-    return new PentaractFailure(message, Disposition.PERMANENT,
-        status == 0 ? OptionalInt.empty() : OptionalInt.of(status), false, null);
-  }
-
-  private static PentaractFailure retry(int status, boolean outage, String message) {
-    return new PentaractFailure(message, Disposition.RETRY, OptionalInt.of(status), outage, null);
-  }
-
-  private static PentaractFailure retry(int status, boolean outage, String message, String reason) {
-    return new PentaractFailure(message, Disposition.RETRY, OptionalInt.of(status), outage, reason,
-        null);
+    return status == 0
+        ? PentaractFailure.permanent(message)
+        : PentaractFailure.permanent(message, status);
   }
 
   /** "HTTP 409: Storage does not have workers", with the body cut short and HTML left out. */

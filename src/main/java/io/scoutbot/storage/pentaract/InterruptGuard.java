@@ -31,6 +31,9 @@ final class InterruptGuard implements AutoCloseable {
             request.cancel();
             return;
           }
+          // A real sleep, not the Sleeper seam: this polls a real event (another thread's
+          // interrupt) and decides nothing by time, so no test has a clock to advance here, and
+          // the tests' sleepers, which return at once, would turn this loop into a busy spin.
           Thread.sleep(CHECK_EVERY);
         }
       } catch (InterruptedException e) {

@@ -225,7 +225,7 @@ final class PentaractClient implements AutoCloseable {
       loginLock.lockInterruptibly();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Failures.cancelled(Call.LOGIN.doing, e);
+      throw PentaractFailure.cancelled(Call.LOGIN.doing, e);
     }
   }
 
@@ -325,7 +325,7 @@ final class PentaractClient implements AutoCloseable {
       uploads.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Failures.cancelled("upload of " + path, e);
+      throw PentaractFailure.cancelled("upload of " + path, e);
     }
     try {
       RequestConfig config =
@@ -409,10 +409,9 @@ final class PentaractClient implements AutoCloseable {
           HttpEntity entity = r.getEntity();
           long length = entity == null ? 0 : entity.getContentLength();
           if (length >= 0 && length != expectedSize) {
-            throw new PentaractFailure("Pentaract offered " + length + " bytes for " + path
+            throw PentaractFailure.retry("Pentaract offered " + length + " bytes for " + path
                 + ", which should have " + expectedSize + " (a file still being uploaded, or a "
-                + "damaged one)", io.scoutbot.retry.Disposition.RETRY,
-                java.util.OptionalInt.of(200), false, null);
+                + "damaged one)", 200);
           }
           if (entity == null) {
             return 0L;
@@ -486,7 +485,7 @@ final class PentaractClient implements AutoCloseable {
   /** An interrupted thread sends nothing: its caller is shutting down or gave the work up. */
   private void requireNotInterrupted(Call call, String target) {
     if (Thread.currentThread().isInterrupted()) {
-      throw Failures.cancelled(call.doing + (target.isEmpty() ? "" : " " + target), null);
+      throw PentaractFailure.cancelled(call.doing + (target.isEmpty() ? "" : " " + target), null);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.retry.Disposition;
 import io.scoutbot.transfer.PipelinedCopy;
 import io.scoutbot.transfer.Progress;
 import java.io.FilterInputStream;
@@ -13,7 +12,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.OptionalInt;
 
 /**
  * A region of a local file (the whole file, or one segment) sent as an upload's file part, read from
@@ -78,9 +76,9 @@ final class RegionContent implements UploadBody.Content {
     long copied = PipelinedCopy.copy(new LocalReads(Channels.newInputStream(file)), out, length,
         transfer.buffers(), transfer.digests(), progress);
     if (copied != length) {
-      throw new LocalFileException(new PentaractFailure(source + " became shorter while it was "
-          + "being stored (" + (offset + copied) + " of at least " + (offset + length)
-          + " bytes); nothing was stored", Disposition.PERMANENT, OptionalInt.empty(), false, null));
+      throw new LocalFileException(PentaractFailure.permanent(source + " became shorter while it "
+          + "was being stored (" + (offset + copied) + " of at least " + (offset + length)
+          + " bytes); nothing was stored"));
     }
     transfer.drain();
     complete = true;
@@ -99,8 +97,8 @@ final class RegionContent implements UploadBody.Content {
       } catch (InterruptedIOException | ClosedByInterruptException e) {
         throw e;
       } catch (IOException e) {
-        throw new LocalFileException(new PentaractFailure("cannot read " + source + ": "
-            + e.getMessage(), Disposition.RETRY, OptionalInt.empty(), false, e));
+        throw new LocalFileException(PentaractFailure.retry("cannot read " + source + ": "
+            + e.getMessage(), e));
       }
     }
 

@@ -1,7 +1,6 @@
 package io.scoutbot.storage.pentaract;
 
 import io.scoutbot.config.PentaractConfig;
-import io.scoutbot.retry.Disposition;
 import io.scoutbot.storage.pentaract.PentaractClient.Created;
 import io.scoutbot.storage.pentaract.PentaractClient.StorageInfo;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -181,6 +179,6 @@ final class StorageResolver {
   }
 
   private static PentaractFailure permanent(String message) {
-    return new PentaractFailure(message, Disposition.PERMANENT, OptionalInt.empty(), false, null);
+    return PentaractFailure.permanent(message);
   }
 }

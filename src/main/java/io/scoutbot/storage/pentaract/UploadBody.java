@@ -120,6 +120,9 @@ final class UploadBody extends AbstractHttpEntity {
   private void watch(Watched out, Duration limit, Runnable cancel) {
     long limitNanos = limit.toNanos();
     long every = Math.max(Duration.ofMillis(50).toNanos(), limitNanos / 4);
+    // Real time and a real sleep, not the Sleeper seam: what is timed is the kernel draining a
+    // real socket, which no manual clock can stand in for (the fault tests stall a real server),
+    // and the watchdog runs on its own virtual thread, so the upload itself never waits on it.
     try {
       while (!out.done) {
         Thread.sleep(Duration.ofNanos(every));

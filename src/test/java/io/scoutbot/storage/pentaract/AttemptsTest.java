@@ -1,17 +1,15 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scoutbot.retry.Backoff;
-import io.scoutbot.retry.Disposition;
 import io.scoutbot.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,14 +34,10 @@ class AttemptsTest {
   }
 
   static Stream<Arguments> failures() {
-    PentaractFailure refused = new PentaractFailure("refused", Disposition.RETRY,
-        OptionalInt.empty(), true, null);
-    PentaractFailure serverError = new PentaractFailure("500", Disposition.RETRY,
-        OptionalInt.of(500), false, null);
-    PentaractFailure badRequest = new PentaractFailure("400", Disposition.PERMANENT,
-        OptionalInt.of(400), false, null);
-    PentaractFailure unavailable = new PentaractFailure("down", Disposition.UNAVAILABLE,
-        OptionalInt.empty(), true, null);
+    PentaractFailure refused = PentaractFailure.unreachable("refused", "refused", null);
+    PentaractFailure serverError = PentaractFailure.retry("500", 500);
+    PentaractFailure badRequest = PentaractFailure.permanent("400", 400);
+    PentaractFailure unavailable = PentaractFailure.unavailable("down", "down");
     return Stream.of(
         Arguments.of("connection refused", refused, 3, 2),
         Arguments.of("server error", serverError, 3, 2),
@@ -69,8 +63,8 @@ class AttemptsTest {
   @Test
   void run_returnsTheFirstSuccess_afterBackingOff() {
     Deque<Object> script = new ArrayDeque<>(List.of(
-        new PentaractFailure("503", Disposition.RETRY, OptionalInt.of(503), true, null),
-        new PentaractFailure("503", Disposition.RETRY, OptionalInt.of(503), true, null),
+        PentaractFailure.outage("503", 503, "503"),
+        PentaractFailure.outage("503", 503, "503"),
         "stored"));
 
     Object result = attempts.run("call", () -> {
@@ -88,8 +82,7 @@ class AttemptsTest {
   @Test
   void run_waitsAsLongAsRetryAfterAsks_whenThatIsLongerThanTheBackoff() {
     Deque<Object> script = new ArrayDeque<>(List.of(
-        new PentaractFailure("429", Disposition.retryAfter(Duration.ofSeconds(20)),
-            OptionalInt.of(429), false, null),
+        PentaractFailure.retryAfter("429", 429, Optional.of(Duration.ofSeconds(20))),
         "ok"));
 
     attempts.run("call", () -> {

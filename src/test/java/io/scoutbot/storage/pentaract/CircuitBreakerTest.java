@@ -1,6 +1,5 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +8,6 @@ import io.scoutbot.retry.Backoff;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.testing.ManualClock;
 import java.time.Duration;
-import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +54,7 @@ class CircuitBreakerTest {
   @Test
   void answersThatAreNotOutages_neverOpenIt() {
     for (int i = 0; i < 10; i++) {
-      breaker.record(new PentaractFailure("500", Disposition.RETRY, OptionalInt.of(500), false,
-          null));
+      breaker.record(PentaractFailure.retry("500", 500));
     }
 
     assertThat(breaker.isOpen()).isFalse();
@@ -97,8 +94,7 @@ class CircuitBreakerTest {
   @Test
   void probe_thatGetsAnyAnswer_closesIt_evenARefusal() throws InterruptedException {
     breaker.probeWith(() -> {
-      throw new PentaractFailure("login rejected", Disposition.PERMANENT, OptionalInt.of(401),
-          false, null);
+      throw PentaractFailure.permanent("login rejected", 401);
     });
     breaker.open("Connection refused");
     assertThat(changes.poll(5, TimeUnit.SECONDS)).isTrue();
@@ -115,8 +111,7 @@ class CircuitBreakerTest {
     breaker.probeWith(() -> {
       if (probes.incrementAndGet() == 1) {
         // failed without an HTTP answer, and not classified as an outage
-        throw new PentaractFailure("logging in was cancelled", Disposition.RETRY,
-            OptionalInt.empty(), false, null);
+        throw PentaractFailure.cancelled("logging in", null);
       }
     });
     breaker.open("Connect timed out");
@@ -179,7 +174,6 @@ class CircuitBreakerTest {
   }
 
   private static PentaractFailure outage(String reason) {
-    return new PentaractFailure("cannot reach Pentaract (" + reason + ")", Disposition.RETRY,
-        OptionalInt.empty(), true, reason, null);
+    return PentaractFailure.unreachable("cannot reach Pentaract (" + reason + ")", reason, null);
   }
 }

@@ -148,8 +148,7 @@ class FailuresTest {
 
   @Test
   void localFileFailure_isReportedAsItself_notAsANetworkFault() {
-    PentaractFailure local = new PentaractFailure("cannot read /x: gone",
-        Disposition.PERMANENT, java.util.OptionalInt.empty(), false, null);
+    PentaractFailure local = PentaractFailure.permanent("cannot read /x: gone");
 
     assertThat(failures.io(Call.UPLOAD, "p", new LocalFileException(local))).isSameAs(local);
   }

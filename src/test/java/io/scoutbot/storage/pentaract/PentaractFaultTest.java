@@ -1,6 +1,5 @@
 package io.scoutbot.storage.pentaract;
 
-import io.scoutbot.time.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,9 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,17 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PentaractFaultTest {
 
   @TempDir Path dir;
-  private PentaractFixture f;
-
-  @BeforeEach
-  void start() throws IOException {
-    f = PentaractFixture.start(dir, 0);
-  }
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
+  @RegisterExtension final PentaractFixture f = PentaractFixture.unsegmented();
 
   // ---- retries
 

@@ -2,14 +2,13 @@ package io.scoutbot.storage.pentaract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scoutbot.catalog.FileStatus;
-import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.files.FileDesk;
+import io.scoutbot.files.FileView;
+import io.scoutbot.files.Submission;
+import io.scoutbot.files.UploadOutcome;
 import io.scoutbot.queue.Job;
-import io.scoutbot.queue.JobListener;
 import io.scoutbot.queue.JobState;
 import io.scoutbot.queue.QueueHarness;
-import io.scoutbot.transfer.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,25 +37,25 @@ class PentaractFileDeskTest {
 
   @AfterEach
   void stop() {
+    desk.close();
     queue.close();
     f.close();
   }
 
-  private StoredFile upload(long owner, Path file) throws InterruptedException {
-    FileDesk.Upload u = desk.upload(owner, List.of(file), Progress.NONE, new JobListener() {})
-        .get(0);
+  private FileView upload(long owner, Path file) throws InterruptedException {
+    UploadOutcome u = desk.store(owner, List.of(Submission.localFile(file)), e -> {}).get(0);
     assertThat(u.ok()).as(u.error()).isTrue();
-    return u.stored();
+    return u.file();
   }
 
   @Test
   void segmentedFile_isCatalogedWithItsManifest_andComesBackIdentical() throws Exception {
     Path src = random("movie.mkv", 500_000);
 
-    StoredFile stored = upload(7, src);
-    Path back = desk.download(7, stored.code(), dir.resolve("back.mkv"), Progress.NONE);
+    FileView stored = upload(7, src);
+    Path back = desk.download(7, stored.code(), dir.resolve("back.mkv"), bytes -> {});
 
-    assertThat(stored.status()).isEqualTo(FileStatus.COMPLETED);
+    assertThat(stored.state()).isEqualTo(FileView.State.COMPLETED);
     assertThat(stored.backend()).isEqualTo("pentaract");
     assertThat(stored.segments()).isEqualTo(4);
     assertThat(stored.remotePath())
@@ -66,7 +65,7 @@ class PentaractFileDeskTest {
 
   @Test
   void delete_removesEveryRemoteRowOfTheFile() throws Exception {
-    StoredFile stored = upload(7, random("gone.bin", 300_000));
+    FileView stored = upload(7, random("gone.bin", 300_000));
 
     desk.delete(7, stored.code());
 
@@ -78,8 +77,8 @@ class PentaractFileDeskTest {
   void emptyFile_isStoredWithoutARemoteObject_andStillDownloadsAndDeletes() throws Exception {
     Path src = Files.write(dir.resolve("empty.txt"), new byte[0]);
 
-    StoredFile stored = upload(7, src);
-    Path back = desk.download(7, stored.code(), dir.resolve("empty-back.txt"), Progress.NONE);
+    FileView stored = upload(7, src);
+    Path back = desk.download(7, stored.code(), dir.resolve("empty-back.txt"), bytes -> {});
     desk.delete(7, stored.code());
 
     assertThat(stored.size()).isZero();
@@ -103,7 +102,7 @@ class PentaractFileDeskTest {
     assertThat(after.failures()).isZero();
     assertThat(desk.list(7)).isEmpty();
     assertThat(desk.info(7, job.code())).hasValueSatisfying(
-        s -> assertThat(s.status()).isEqualTo(FileStatus.PENDING));
+        s -> assertThat(s.state()).isEqualTo(FileView.State.PENDING));
   }
 
   private Path random(String name, int size) throws IOException {

@@ -13,9 +13,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,18 +31,12 @@ class PentaractMemoryTest {
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   @TempDir Path dir;
-  private PentaractFixture f;
+  @RegisterExtension final PentaractFixture f = PentaractFixture.unsegmented();
 
   @BeforeEach
-  void start() throws IOException {
-    f = PentaractFixture.start(dir, 0);
+  void configure() {
     f.chunkSize = CHUNK;
     f.threshold = 0;
-  }
-
-  @AfterEach
-  void stop() {
-    f.close();
   }
 
   /**

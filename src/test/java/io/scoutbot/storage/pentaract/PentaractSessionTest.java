@@ -13,26 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Logging in, keeping the token fresh, and the one re-login after a 401. */
 class PentaractSessionTest {
 
   @TempDir Path dir;
-  private PentaractFixture f;
-
-  @BeforeEach
-  void start() throws IOException {
-    f = PentaractFixture.start(dir, 0);
-  }
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
+  @RegisterExtension final PentaractFixture f = PentaractFixture.unsegmented();
 
   @Test
   void calls_logInOnce_thenReuseTheBearerToken() throws IOException {

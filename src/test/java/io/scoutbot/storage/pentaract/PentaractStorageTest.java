@@ -19,9 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,17 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PentaractStorageTest {
 
   @TempDir Path dir;
-  private PentaractFixture f;
-
-  @BeforeEach
-  void start() throws IOException {
-    f = PentaractFixture.start(dir, 0);
-  }
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
+  @RegisterExtension final PentaractFixture f = PentaractFixture.unsegmented();
 
   @Test
   void storageGivenById_isUsedWithoutListing() throws IOException {

@@ -2,8 +2,7 @@ package io.scoutbot.storage.pentaract;
 
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.StorageTargetContract;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The storage contract against the Pentaract target with 64 KiB segments, so the contract's files
@@ -11,17 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class SegmentedPentaractContractTest extends StorageTargetContract {
 
-  private PentaractFixture fixture;
-
-  @BeforeEach
-  void start() throws Exception {
-    fixture = PentaractFixture.start(dir.resolve("fake"), 64 << 10);
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
-  }
+  @RegisterExtension final PentaractFixture fixture = PentaractFixture.segmented(64 << 10);
 
   @Override
   protected StorageTarget target() {
