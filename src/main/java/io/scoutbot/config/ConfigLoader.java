@@ -336,6 +336,9 @@ public final class ConfigLoader {
   private static HttpConfig http(SettingsReader r) {
     String addr = r.text("HTTP_ADDR", "127.0.0.1:8080");
     Secret token = r.secret("HTTP_TOKEN");
+    if (addr.equalsIgnoreCase("off")) {
+      return HttpConfig.off();
+    }
     String host = "127.0.0.1";
     int port = 8080;
     int colon = addr.lastIndexOf(':');
@@ -353,16 +356,17 @@ public final class ConfigLoader {
       }
     }
     if (!ok) {
-      r.problem("HTTP_ADDR", addr, "expected host:port, e.g. 127.0.0.1:8080 or [::1]:8080");
-      return new HttpConfig("127.0.0.1", 8080, token);
+      r.problem("HTTP_ADDR", addr,
+          "expected host:port, e.g. 127.0.0.1:8080 or [::1]:8080, or off (no HTTP server)");
+      return HttpConfig.off();
     }
-    HttpConfig http = new HttpConfig(host, port, token);
-    if (!http.loopback() && token.isEmpty()) {
+    if (!new HttpConfig(false, host, port, token).loopback() && token.isEmpty()) {
       r.problem("HTTP_ADDR", addr,
           "a non-loopback address needs HTTP_TOKEN set, so that only holders of the token can "
               + "read status and metrics");
+      return HttpConfig.off();
     }
-    return http;
+    return new HttpConfig(host, port, token);
   }
 
   private static String defaultNodeId(Map<String, String> settings) {

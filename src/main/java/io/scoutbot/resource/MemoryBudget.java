@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Hold-and-wait is refused: an {@link Operation} that already holds memory cannot block for more
  * (two operations each holding half the budget and waiting for the other half would wait for ever);
- * it gets a fast failure instead. {@link #inUse()}, {@link #peak()} and {@link #waiting()} feed
- * status and metrics.
+ * it gets a fast failure instead. {@link #inUse()}, {@link #peak()}, {@link #waiting()} and {@link
+ * #refusals()} feed status and metrics.
  */
 public final class MemoryBudget {
 
@@ -42,6 +42,7 @@ public final class MemoryBudget {
   private final ArrayDeque<Object> waiters = new ArrayDeque<>();
   private long inUse;
   private long peak;
+  private long refusals;
 
   /**
    * @param capacity the most bytes all permits together may hold
@@ -94,6 +95,19 @@ public final class MemoryBudget {
     }
   }
 
+  /**
+   * Requests turned down since start: a non-blocking reservation that did not fit (the caller then
+   * streams with a smaller buffer) or a timed one whose time ran out.
+   */
+  public long refusals() {
+    lock.lock();
+    try {
+      return refusals;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Callers waiting for memory now. */
   public int waiting() {
     lock.lock();
@@ -112,6 +126,7 @@ public final class MemoryBudget {
       if (waiters.isEmpty() && inUse + bytes <= capacity) {
         return Optional.of(grant(bytes));
       }
+      refusals++;
       return Optional.empty();
     } finally {
       lock.unlock();
@@ -176,6 +191,7 @@ public final class MemoryBudget {
             changed.await();
           } else {
             if (remaining <= 0) {
+              refusals++;
               return null;
             }
             remaining = changed.awaitNanos(remaining);
@@ -196,6 +212,15 @@ public final class MemoryBudget {
     inUse += bytes;
     peak = Math.max(peak, inUse);
     return new Permit(this, bytes);
+  }
+
+  private void refused() {
+    lock.lock();
+    try {
+      refusals++;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void release(long bytes) {
@@ -294,6 +319,7 @@ public final class MemoryBudget {
       synchronized (this) {
         requireOpen();
         if (held + bytes > perOperation) {
+          refused();
           return Optional.empty();
         }
         held += bytes;

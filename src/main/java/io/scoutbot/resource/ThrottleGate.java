@@ -3,6 +3,7 @@ package io.scoutbot.resource;
 import io.scoutbot.time.Sleeper;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -24,8 +25,28 @@ import org.slf4j.LoggerFactory;
  * Proceeding anyway is exactly when the host is still loaded, so waiters whose maximum wait has
  * passed are released one at a time, one poll interval apart, in the order their waits ran out;
  * while a released waiter waits for its turn it keeps checking, and goes at once if pressure ends.
+ *
+ * <h2>Listeners</h2>
+ * Every wait that happened (not the calls that passed at once) is reported once it ends, with its
+ * length on the gate's ticker and how it ended, for metrics.
  */
 public final class ThrottleGate implements Gate {
+
+  /** How a throttled operation's wait ended. */
+  public enum Outcome {
+    /** Pressure ended while it waited. */
+    RELIEVED,
+    /** The maximum wait ran out and it went ahead under pressure. */
+    PROCEEDED_ANYWAY,
+    /** Its thread was interrupted; the operation did not run. */
+    INTERRUPTED
+  }
+
+  /** Told about every wait when it ends, on the waiting thread; must return quickly. */
+  @FunctionalInterface
+  public interface Listener {
+    void waited(Duration waited, Outcome outcome);
+  }
 
   private static final Logger log = LoggerFactory.getLogger(ThrottleGate.class);
 
@@ -36,6 +57,7 @@ public final class ThrottleGate implements Gate {
   private final LongSupplier ticker;
   private final Sleeper sleeper;
   private final AtomicInteger waiting = new AtomicInteger();
+  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
   private long lastTurn = Long.MIN_VALUE;
   private boolean anyTurn;
 
@@ -67,6 +89,10 @@ public final class ThrottleGate implements Gate {
     return waiting.get();
   }
 
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener));
+  }
+
   @Override
   public void awaitCapacity(String operation) throws InterruptedException {
     awaitCapacity(operation, reason -> {});
@@ -90,11 +116,29 @@ public final class ThrottleGate implements Gate {
       return;
     }
     waiting.incrementAndGet();
+    long start = ticker.getAsLong();
+    Outcome outcome = null;
     try {
       onWait.accept(reason());
-      awaitThrottled(operation);
+      outcome = awaitThrottled(operation) ? Outcome.RELIEVED : Outcome.PROCEEDED_ANYWAY;
+    } catch (InterruptedException e) {
+      outcome = Outcome.INTERRUPTED;
+      throw e;
     } finally {
       waiting.decrementAndGet();
+      if (outcome != null) {
+        tell(Duration.ofNanos(ticker.getAsLong() - start), outcome);
+      }
+    }
+  }
+
+  private void tell(Duration waited, Outcome outcome) {
+    for (Listener l : listeners) {
+      try {
+        l.waited(waited, outcome);
+      } catch (RuntimeException e) {
+        log.warn("A throttle gate listener failed ({}); the gate carries on", e.toString());
+      }
     }
   }
 
@@ -132,21 +176,23 @@ public final class ThrottleGate implements Gate {
     return monitor.latest().map(r -> !Double.isNaN(r.sample().cpuPercent())).orElse(false);
   }
 
-  private void awaitThrottled(String operation) throws InterruptedException {
+  /** Waits out the pressure; true when it ended, false when the operation proceeds anyway. */
+  private boolean awaitThrottled(String operation) throws InterruptedException {
     ResourceSample s = monitor.latest().map(ResourceMonitor.Reading::sample).orElse(null);
     log.warn("Throttling {} due to high resource usage (CPU: {}, Memory: {})", operation,
         s == null ? "n/a" : ResourceMonitor.pct(s.cpuPercent()),
         s == null ? "n/a" : ResourceMonitor.pct(s.memoryPercent()));
     long deadline = ticker.getAsLong() + maxWaitNanos;
     if (pausedUntilRelieved(deadline, operation)) {
-      return;
+      return true;
     }
     long turn = nextTurn(ticker.getAsLong());
     if (pausedUntilRelieved(turn, operation)) {
-      return;
+      return true;
     }
     log.warn("Resource usage still high after {}s, proceeding with {} anyway",
         Duration.ofNanos(maxWaitNanos).toSeconds(), operation);
+    return false;
   }
 
   /**

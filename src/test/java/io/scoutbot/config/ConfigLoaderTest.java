@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
 
@@ -285,6 +286,30 @@ class ConfigLoaderTest {
     ScoutConfig c = load(env("HTTP_ADDR", "[::]:9090", "HTTP_TOKEN", "abc"));
     assertThat(c.http().host()).isEqualTo("::");
     assertThat(c.http().port()).isEqualTo(9090);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"off", "OFF", "Off"})
+  void load_httpAddrOff_disablesTheServer_whateverTheToken(String off) {
+    ScoutConfig c = load(env("HTTP_ADDR", off));
+    assertThat(c.http().enabled()).isFalse();
+    assertThat(load(env("HTTP_ADDR", off, "HTTP_TOKEN", "abc")).http().enabled()).isFalse();
+  }
+
+  @Test
+  void load_defaultHttpAddr_isEnabledOnLoopbackWithoutToken() {
+    ScoutConfig c = load(Map.of());
+    assertThat(c.http().enabled()).isTrue();
+    assertThat(c.http().loopback()).isTrue();
+    assertThat(c.http().token().isEmpty()).isTrue();
+  }
+
+  @Test
+  void httpConfig_refusesANonLoopbackHostWithoutToken_whenBuiltDirectly() {
+    assertThatThrownBy(() -> new HttpConfig("0.0.0.0", 8080, Secret.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("HTTP_TOKEN");
+    assertThat(new HttpConfig(false, "0.0.0.0", 8080, Secret.empty()).enabled()).isFalse();
   }
 
   @Test

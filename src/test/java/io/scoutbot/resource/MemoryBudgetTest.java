@@ -164,6 +164,23 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void refusals_countEveryRequestTurnedDown_andNothingElse() throws InterruptedException {
+    MemoryBudget budget = new MemoryBudget(1 * M, 1 * M);
+    try (MemoryBudget.Permit big = budget.reserve(768 * K)) {
+      assertThat(budget.tryReserve(512 * K)).as("does not fit now").isEmpty();
+      assertThat(budget.reserve(512 * K, Duration.ZERO)).as("timed out at once").isEmpty();
+      assertThat(budget.tryReserve(128 * K)).as("fits").isPresent().get()
+          .satisfies(MemoryBudget.Permit::close);
+    }
+    try (MemoryBudget.Operation op = budget.openOperation("upload")) {
+      assertThat(op.tryReserve(768 * K)).isPresent();
+      assertThat(op.tryReserve(512 * K)).as("over the per-operation limit").isEmpty();
+    }
+
+    assertThat(budget.refusals()).isEqualTo(3);
+  }
+
+  @Test
   void perOperationLimit_isCappedByTheCapacity() {
     MemoryBudget budget = new MemoryBudget(1 * M, 500 * M);
 

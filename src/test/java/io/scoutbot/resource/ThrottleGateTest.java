@@ -82,6 +82,52 @@ class ThrottleGateTest {
   }
 
   @Test
+  void listeners_hearOfEveryWait_withItsLengthAndHowItEnded() throws InterruptedException {
+    List<String> heard = new ArrayList<>();
+    ThrottleGate gate = gate(Duration.ofSeconds(20), Duration.ofSeconds(5), recording);
+    gate.addListener((waited, outcome) -> heard.add(outcome + " " + waited.toSeconds() + "s"));
+    gate.addListener((waited, outcome) -> {
+      throw new IllegalStateException("a broken listener");
+    });
+
+    probe.set(30, 40);
+    monitor.sampleOnce();
+    gate.awaitCapacity("not throttled");
+    probe.set(90, 40);
+    monitor.sampleOnce();
+    monitor.sampleOnce();
+    gate.awaitCapacity("gives up");
+    afterPause =
+        () -> {
+          if (pauses.size() == 6) {
+            probe.set(30, 40);
+            monitor.sampleOnce();
+            monitor.sampleOnce();
+          }
+        };
+    gate.awaitCapacity("relieved");
+
+    assertThat(heard).containsExactly("PROCEEDED_ANYWAY 20s", "RELIEVED 10s");
+    assertThat(gate.waiting()).isZero();
+  }
+
+  @Test
+  void listeners_hearOfAnInterruptedWait() throws InterruptedException {
+    probe.set(90, 40);
+    monitor.sampleOnce();
+    ThrottleGate gate =
+        gate(Duration.ofSeconds(300), Duration.ofSeconds(5), d -> {
+          throw new InterruptedException();
+        });
+    List<ThrottleGate.Outcome> heard = new ArrayList<>();
+    gate.addListener((waited, outcome) -> heard.add(outcome));
+
+    assertThatThrownBy(() -> gate.awaitCapacity("upload"))
+        .isInstanceOf(InterruptedException.class);
+    assertThat(heard).containsExactly(ThrottleGate.Outcome.INTERRUPTED);
+  }
+
+  @Test
   void maxWaitShorterThanPoll_waitsJustTheMaxWait() throws InterruptedException {
     probe.set(30, 85);
     monitor.sampleOnce();

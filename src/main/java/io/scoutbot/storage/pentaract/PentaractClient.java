@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
@@ -110,6 +111,7 @@ final class PentaractClient implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private volatile AccessToken token;
   private volatile boolean firstUpload;
+  private volatile PentaractRequests requests = PentaractRequests.none();
 
   PentaractClient(Settings settings, Failures failures, InstantSource clock) {
     this.settings = settings;
@@ -165,6 +167,11 @@ final class PentaractClient implements AutoCloseable {
 
   String api() {
     return base;
+  }
+
+  /** Reports every request from now on to {@code requests} (metrics). */
+  void observe(PentaractRequests requests) {
+    this.requests = Objects.requireNonNull(requests, "requests");
   }
 
   /** How long to wait for the answer to a request about {@code bytes} of file data. */
@@ -230,7 +237,7 @@ final class PentaractClient implements AutoCloseable {
     HttpPost post = new HttpPost(URI.create(base + "/auth/login"));
     post.setEntity(new ByteArrayEntity(toJson(body), ContentType.APPLICATION_JSON));
     try (InterruptGuard guard = InterruptGuard.watch(post);
-        CloseableHttpResponse r = open(post)) {
+        CloseableHttpResponse r = open(Call.LOGIN, post)) {
       JsonAnswer answer = readJson(Call.LOGIN, "", r);
       JsonNode value = answer.body().get("access_token");
       if (value == null || !value.isTextual() || value.asText().isEmpty()) {
@@ -468,7 +475,7 @@ final class PentaractClient implements AutoCloseable {
       HttpUriRequestBase first = factory.build();
       first.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + used.value());
       try (InterruptGuard guard = InterruptGuard.watch(first);
-          CloseableHttpResponse r = open(first)) {
+          CloseableHttpResponse r = open(call, first)) {
         if (r.getCode() != 401) {
           return complete(r, handler);
         }
@@ -478,7 +485,7 @@ final class PentaractClient implements AutoCloseable {
       HttpUriRequestBase again = factory.build();
       again.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + renewed.value());
       try (InterruptGuard guard = InterruptGuard.watch(again);
-          CloseableHttpResponse r = open(again)) {
+          CloseableHttpResponse r = open(call, again)) {
         if (r.getCode() == 401) {
           throw failure(call, target, r);
         }
@@ -496,8 +503,33 @@ final class PentaractClient implements AutoCloseable {
     }
   }
 
-  private CloseableHttpResponse open(HttpUriRequestBase request) throws IOException {
-    return (CloseableHttpResponse) http.executeOpen(host, request, null);
+  private CloseableHttpResponse open(Call call, HttpUriRequestBase request) throws IOException {
+    PentaractRequests.Exchange exchange = begin(call);
+    int status = 0;
+    try {
+      CloseableHttpResponse r = (CloseableHttpResponse) http.executeOpen(host, request, null);
+      status = r.getCode();
+      return r;
+    } finally {
+      end(exchange, status);
+    }
+  }
+
+  // an observer's failure must never fail a transfer
+  private PentaractRequests.Exchange begin(Call call) {
+    try {
+      return requests.begin(call.name().toLowerCase(Locale.ROOT));
+    } catch (RuntimeException e) {
+      return status -> {};
+    }
+  }
+
+  private static void end(PentaractRequests.Exchange exchange, int status) {
+    try {
+      exchange.end(status);
+    } catch (RuntimeException e) {
+      // ignored, as in begin()
+    }
   }
 
   /** Runs the handler; on any failure drops the connection instead of reading a large body. */
