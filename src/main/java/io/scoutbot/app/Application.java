@@ -2,6 +2,7 @@ package io.scoutbot.app;
 
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.JdbcFileCatalog;
+import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.cleanup.DiskGauge;
 import io.scoutbot.cleanup.JobDirs;
 import io.scoutbot.cleanup.TempSweeper;
@@ -13,10 +14,19 @@ import io.scoutbot.files.FileDesk;
 import io.scoutbot.files.StatusParts;
 import io.scoutbot.files.StatusReport;
 import io.scoutbot.health.HealthCheck;
+import io.scoutbot.metrics.GovernorMeters;
+import io.scoutbot.metrics.JobMetrics;
+import io.scoutbot.metrics.PentaractMeters;
+import io.scoutbot.metrics.PrometheusMetrics;
+import io.scoutbot.metrics.QueueMeters;
+import io.scoutbot.metrics.ResourceHistory;
+import io.scoutbot.metrics.TransferMetrics;
 import io.scoutbot.prefs.JdbcPreferences;
 import io.scoutbot.queue.CodeRegistrar;
 import io.scoutbot.queue.JdbcUploadQueue;
+import io.scoutbot.queue.Job;
 import io.scoutbot.queue.JobEvents;
+import io.scoutbot.queue.JobListener;
 import io.scoutbot.queue.JobRunner;
 import io.scoutbot.queue.JobSpool;
 import io.scoutbot.queue.RetryPolicy;
@@ -37,9 +47,13 @@ import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
 import io.scoutbot.storage.pentaract.PentaractTarget;
 import io.scoutbot.time.Sleeper;
+import io.scoutbot.web.Readiness;
+import io.scoutbot.web.WebServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +115,11 @@ final class Application implements CliContext, AutoCloseable {
   private final JobRunner runner;
   // the facade
   private final FileDesk files;
+
+  // operator surfaces (serve only): metrics, the resource history, the HTTP server
+  private final PrometheusMetrics metrics;
+  private final ResourceHistory history;
+  private final WebServer web;
 
   private UploadWorkers workers;
 
@@ -168,6 +187,28 @@ final class Application implements CliContext, AutoCloseable {
                 config.pentaract().maxConcurrentUploads(), this::workersState,
                 this::components)),
         clock, System::nanoTime, sleeper);
+
+    if (serving) {
+      metrics = PrometheusMetrics.create();
+      history = ResourceHistory.lastHour(monitor, clock);
+      metrics.bind(GovernorMeters.monitor(monitor), GovernorMeters.gate(throttleGate),
+          GovernorMeters.budget(budget), GovernorMeters.workLimit(workLimit),
+          GovernorMeters.gc(gc), QueueMeters.depth(queue::counts));
+      if (storage instanceof PentaractTarget pentaract) {
+        metrics.bind(PentaractMeters.circuit(pentaract::unavailable));
+        pentaract.observeRequests(PentaractMeters.requests(metrics.registry()));
+      }
+      events.subscribe(jobMeters(JobMetrics.on(metrics.registry()),
+          TransferMetrics.on(metrics.registry())));
+      web = config.http().enabled()
+          ? WebServer.create(config.http(), new WebServer.Sources(
+              () -> files.status().toMap(), this::readiness, metrics::scrape, history::toMap))
+          : null;
+    } else {
+      metrics = null;
+      history = null;
+      web = null;
+    }
   }
 
   /**
@@ -215,6 +256,12 @@ final class Application implements CliContext, AutoCloseable {
         .add("URL fetching", urls::start, urls::close)
         .add("temp space", sweeper::start, sweeper::close)
         .add("upload workers", this::startWorkers, this::stopWorkers);
+    if (web != null) {
+      // last: it stops first, so no request reaches a component that is stopping
+      lifecycle.add("HTTP server", web::start, web::close);
+    } else {
+      log.info("The HTTP server is off (HTTP_ADDR=off): no status page, /health or /metrics");
+    }
     Thread hook = Thread.ofPlatform().name("scoutbot-shutdown").unstarted(() -> {
       log.info("Stopping ScoutBot");
       lifecycle.stop();
@@ -225,6 +272,57 @@ final class Application implements CliContext, AutoCloseable {
     log.info("ScoutBot is running (storage: {}, database: {}); stop with Ctrl-C or SIGTERM",
         storage.name(), database.displayUrl());
     stopped.await();
+  }
+
+  /** Database and storage, each as its own health check says now: for {@code /ready}. */
+  private Readiness readiness() {
+    HealthCheck.Health db = database.check();
+    HealthCheck.Health st = storage instanceof HealthCheck h ? h.check()
+        : HealthCheck.Health.up(storage.name());
+    return new Readiness(List.of(new Readiness.Part("database", db.up(), db.detail()),
+        new Readiness.Part("storage", st.up(), st.detail())));
+  }
+
+  /** Job and transfer metrics from this process's job events. */
+  private JobListener jobMeters(JobMetrics jobs, TransferMetrics transfers) {
+    return new JobListener() {
+      @Override
+      public void started(Job job) {
+        jobs.started(Duration.between(job.nextAttemptAt(), clock.instant()));
+      }
+
+      @Override
+      public void completed(Job job, StoredFile file) {
+        jobs.finished(JobMetrics.Outcome.COMPLETED,
+            Duration.between(job.createdAt(), clock.instant()));
+        if (file != null) {
+          transfers.transferred(TransferMetrics.Direction.UPLOAD, storage.name(), file.size());
+        }
+      }
+
+      @Override
+      public void delivered(Job job, String note) {
+        jobs.finished(JobMetrics.Outcome.COMPLETED,
+            Duration.between(job.createdAt(), clock.instant()));
+      }
+
+      @Override
+      public void failed(Job job, String reason, boolean copyKept) {
+        jobs.finished(JobMetrics.Outcome.FAILED,
+            Duration.between(job.createdAt(), clock.instant()));
+      }
+
+      @Override
+      public void cancelled(Job job) {
+        jobs.finished(JobMetrics.Outcome.CANCELLED,
+            Duration.between(job.createdAt(), clock.instant()));
+      }
+
+      @Override
+      public void retrying(Job job, Instant nextAttempt, String reason) {
+        jobs.retrying();
+      }
+    };
   }
 
   /** A worker pool over the queue: every due job of this node when {@code ids} is empty. */
@@ -279,6 +377,11 @@ final class Application implements CliContext, AutoCloseable {
   /** Optional components in the status report, as far as this process started them. */
   private Map<String, StatusReport.Health> components() {
     Map<String, StatusReport.Health> c = new LinkedHashMap<>();
+    if (serving) {
+      c.put("http", new StatusReport.Health("http", web != null, web != null
+          ? "listening on " + config.http().host() + ":" + config.http().port()
+          : "off (HTTP_ADDR=off)"));
+    }
     urls.ytDlpHealth().ifPresent(h -> c.put("yt_dlp", h));
     return c;
   }

@@ -54,7 +54,7 @@ class CliProcessIT {
     Path log = scout.errFile("serve");
     Process serve = scout.start("serve", Map.of("LOG_LEVEL", "info"), "serve");
 
-    awaitLine(log, "ScoutBot is running", Duration.ofSeconds(30));
+    scout.awaitErr("serve", "ScoutBot is running", Duration.ofSeconds(30));
     assertThat(Files.readString(log)).contains("Effective configuration:")
         .contains("RESOURCE_MEMORY_THRESHOLD=80.0");
 
@@ -75,18 +75,5 @@ class CliProcessIT {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("RESOURCE_MONITORING_INTERVAL=0 is not valid");
     assertThat(work.resolve("data")).doesNotExist();
-  }
-
-  private static void awaitLine(Path log, String text, Duration timeout)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readString(log).contains(text)) {
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    throw new AssertionError("'" + text + "' not logged within " + timeout + ":\n"
-        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
   }
 }

@@ -71,6 +71,9 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
 
   private ScoutProcesses(Supplier<Path> work) {
     this.work = work;
+    // several serves run at once in these tests: none may take the default port 8080; a test
+    // about the HTTP server gives its own address
+    env.put("HTTP_ADDR", "off");
   }
 
   /**
@@ -93,7 +96,6 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
     return this;
   }
 
-  /** The folder every process runs in. */
   /**
    * For tests that are not about the governor: the host's CPU cannot throttle these processes
    * (a CPU above 100 % cannot happen), so a test machine busy with other builds does not make them
@@ -104,6 +106,7 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
     return env("RESOURCE_CPU_THRESHOLD", "100");
   }
 
+  /** The folder every process runs in. */
   public Path work() {
     return work.get();
   }
@@ -182,6 +185,28 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
   /** What process {@code name} printed on stderr (its logs) so far. */
   public String err(String name) throws IOException {
     return read(errFile(name));
+  }
+
+  /**
+   * Waits until process {@code name} has logged {@code text}; fails with its whole log otherwise.
+   */
+  public void awaitErr(String name, String text, Duration timeout)
+      throws IOException, InterruptedException {
+    Path log = errFile(name);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (read(log).contains(text)) {
+        return;
+      }
+      Process p = started.get(name);
+      if (p != null && !p.isAlive() && !read(log).contains(text)) {
+        throw new AssertionError(name + " exited (" + p.exitValue() + ") before logging '" + text
+            + "':\n" + read(log));
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new AssertionError("'" + text + "' not logged by " + name + " within " + timeout
+        + ":\n" + read(log));
   }
 
   public Path outFile(String name) {

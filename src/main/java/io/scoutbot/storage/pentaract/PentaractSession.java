@@ -35,6 +35,10 @@ final class PentaractSession implements HealthCheck, AutoCloseable {
         settings.storageMemory(), settings.email());
   }
 
+  void observe(PentaractRequests requests) {
+    client.observe(requests);
+  }
+
   /** The files of the storage, each call retried and passed through the breaker. */
   RemoteFiles files() {
     return new RemoteFiles(client, attempts);

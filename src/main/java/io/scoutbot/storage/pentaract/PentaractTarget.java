@@ -267,6 +267,11 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
     return session.connect();
   }
 
+  /** Tells {@code requests} of every request to Pentaract (for request, error and latency metrics). */
+  public void observeRequests(PentaractRequests requests) {
+    session.observe(requests);
+  }
+
   /** True while the circuit breaker holds Pentaract for unavailable. */
   public boolean unavailable() {
     return session.unavailable();
