@@ -5,6 +5,10 @@ import io.scoutbot.storage.pentaract.PentaractTarget.Seams;
 import io.scoutbot.storage.pentaract.PentaractTarget.Settings;
 import io.scoutbot.storage.pentaract.PentaractTarget.Tuning;
 import io.scoutbot.storage.pentaract.StorageResolver.Resolved;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One account's connection to Pentaract: the API client, the retries and circuit breaker every call
@@ -13,14 +17,27 @@ import io.scoutbot.storage.pentaract.StorageResolver.Resolved;
  */
 final class PentaractSession implements HealthCheck, AutoCloseable {
 
+  /**
+   * How long a health answer is reused. The status page polls every few seconds and /ready may be
+   * probed as often; each fresh answer costs a login and two lookups, which on a small host with
+   * Pentaract beside us is load for nothing. A "down" answer is reused for less, so a fix shows soon.
+   */
+  static final Duration HEALTHY_FOR = Duration.ofSeconds(30);
+  static final Duration DOWN_FOR = Duration.ofSeconds(5);
+
   private final String email;
   private final PentaractClient client;
   private final CircuitBreaker breaker;
   private final Attempts attempts;
   private final StorageResolver resolver;
+  private final InstantSource clock;
+  private final ReentrantLock checking = new ReentrantLock();
+  private Health lastHealth; // guarded by checking
+  private Instant lastHealthAt = Instant.MIN;
 
   PentaractSession(Settings settings, Tuning tuning, Seams seams) {
     this.email = settings.email();
+    this.clock = seams.clock();
     String api = settings.api().toString();
     this.client = new PentaractClient(new PentaractClient.Settings(settings.api(), settings.email(),
         settings.password(), settings.timeout(), settings.timeout(), tuning.perChunk(),
@@ -62,12 +79,33 @@ final class PentaractSession implements HealthCheck, AutoCloseable {
     client.firstUpload(false);
   }
 
-  /** Logs in and finds the storage: whether Pentaract can be used now, and why not. */
+  /**
+   * Logs in and finds the storage: whether Pentaract can be used now, and why not. An answer is
+   * reused for {@link #HEALTHY_FOR} (up) or {@link #DOWN_FOR} (down); an open breaker is said at
+   * once. Concurrent callers share one check.
+   */
   @Override
   public Health check() {
     if (breaker.isOpen()) {
       return Health.down("Pentaract at " + client.api() + " is " + breaker.describe());
     }
+    checking.lock();
+    try {
+      Instant now = clock.instant();
+      if (lastHealth != null
+          && now.isBefore(lastHealthAt.plus(lastHealth.up() ? HEALTHY_FOR : DOWN_FOR))) {
+        return lastHealth;
+      }
+      Health h = checkNow();
+      lastHealth = h;
+      lastHealthAt = clock.instant();
+      return h;
+    } finally {
+      checking.unlock();
+    }
+  }
+
+  private Health checkNow() {
     try {
       client.login();
       breaker.recordSuccess();

@@ -101,6 +101,20 @@ class PentaractSessionTest {
             .contains(PentaractFixture.STORAGE).contains(f.storageId));
   }
 
+  @Test
+  void check_reusesItsAnswerForAWhile_soAPollingStatusPageDoesNotLogInEachTime() {
+    f.target().check();
+    int logins = f.fake.count("POST login");
+
+    f.clock.advance(PentaractSession.HEALTHY_FOR.minusSeconds(1));
+    assertThat(f.target().check().up()).isTrue();
+    assertThat(f.fake.count("POST login")).isEqualTo(logins);
+
+    f.clock.advance(Duration.ofSeconds(1));
+    assertThat(f.target().check().up()).isTrue();
+    assertThat(f.fake.count("POST login")).isEqualTo(logins + 1);
+  }
+
   private StoredObject upload(String key, int size) throws IOException {
     byte[] data = new byte[size];
     new Random(key.hashCode()).nextBytes(data);

@@ -167,6 +167,7 @@ class PentaractStorageTest {
     assertThat(h.detail()).contains("has no storage workers")
         .contains("add a storage worker (a Telegram bot token)");
     f.fake.setWorkers(f.storageId, true);
+    f.clock.advance(PentaractSession.DOWN_FOR);
     assertThat(f.target().check().up()).isTrue();
   }
 
