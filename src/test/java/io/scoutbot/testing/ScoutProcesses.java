@@ -139,13 +139,18 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
 
   private Process launch(String name, Map<String, String> extraEnv, List<String> command)
       throws IOException {
-    if (started.containsKey(name)) {
-      throw new IllegalArgumentException("a process named " + name + " was started already");
-    }
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(jvm);
     cmd.addAll(command);
+    return spawn(name, extraEnv, cmd);
+  }
+
+  private Process spawn(String name, Map<String, String> extraEnv, List<String> cmd)
+      throws IOException {
+    if (started.containsKey(name)) {
+      throw new IllegalArgumentException("a process named " + name + " was started already");
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work().toFile())
         .redirectOutput(outFile(name).toFile())
         .redirectError(errFile(name).toFile());
@@ -167,11 +172,27 @@ public final class ScoutProcesses implements AfterEachCallback, AutoCloseable {
       throws IOException, InterruptedException {
     String name = (args.length == 0 ? "scoutbot" : args[0]) + "-" + (++runs);
     long began = System.nanoTime();
-    Process p = start(name, extraEnv, args);
+    return finish(name, start(name, extraEnv, args), began, timeout,
+        "scoutbot " + String.join(" ", args));
+  }
+
+  /**
+   * Runs {@code command} itself (not the jar: the launcher script, say, or it under
+   * {@code runuser}) to its end with the same cleared environment, at most {@code timeout}.
+   */
+  public Result runCommand(String name, List<String> command, Map<String, String> extraEnv,
+      Duration timeout) throws IOException, InterruptedException {
+    long began = System.nanoTime();
+    return finish(name, spawn(name, extraEnv, command), began, timeout,
+        String.join(" ", command));
+  }
+
+  private Result finish(String name, Process p, long began, Duration timeout, String what)
+      throws IOException, InterruptedException {
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       kill(p);
-      throw new AssertionError("scoutbot " + String.join(" ", args) + " did not finish in "
-          + timeout + "; stderr:\n" + err(name));
+      throw new AssertionError(what + " did not finish in " + timeout + "; stderr:\n"
+          + err(name));
     }
     return new Result(p.exitValue(), out(name), err(name),
         Duration.ofNanos(System.nanoTime() - began));

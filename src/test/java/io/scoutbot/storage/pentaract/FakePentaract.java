@@ -251,6 +251,15 @@ public final class FakePentaract implements AutoCloseable {
     }
   }
 
+  /** File rows whose upload has not finished (or never will: the uploader died), sorted. */
+  public List<String> unfinished(String storageId) {
+    Storage s = storages.get(storageId);
+    synchronized (s) {
+      return s.rows.values().stream().filter(r -> !r.folder() && !r.uploaded).map(r -> r.path)
+          .toList();
+    }
+  }
+
   /** Every row of a storage (files and folders, uploaded or not), sorted. */
   public List<String> rows(String storageId) {
     Storage s = storages.get(storageId);
