@@ -171,8 +171,10 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
 
   @Override
   public Lease renew(Job claimed, Heartbeat beat) {
-    // RETURNING tells in the same statement whether the owner asked to cancel meanwhile
-    List<Long> cancel = longs("UPDATE upload_job SET lease_until = ?, progress_bytes = ?, phase = ?,"
+    // RETURNING tells in the same statement whether the owner asked to cancel meanwhile; a beat
+    // without a phase keeps the recorded one: once bytes moved, the attempt counts (see claimOne)
+    List<Long> cancel = longs("UPDATE upload_job SET lease_until = ?, progress_bytes = ?,"
+            + " phase = COALESCE(?, phase),"
             + " name = ?, size = CASE WHEN ? >= 0 THEN ? ELSE size END"
             + " WHERE id = ? AND version = ? AND state = 'running' RETURNING cancel_requested",
         clock.millis() + lease.toMillis(), beat.progressBytes(), beat.phase(), beat.name(),
@@ -524,11 +526,15 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
     List<Object> args = new ArrayList<>();
     StringBuilder sql =
         new StringBuilder(
-            // taking over an expired lease counts as a failure: a job that kills its worker (say,
-            // an OOM kill) must end after QUEUE_RETRY_ATTEMPTS, not crash-loop for ever; leases of
-            // workers provably alive are not taken over at all (see aliveOwnersOfExpiredLeases)
+            // taking over an expired lease counts as a failure once the dead attempt had moved
+            // bytes (its phase is recorded from the first byte on): a job that kills its worker
+            // (say, an OOM kill) must end after QUEUE_RETRY_ATTEMPTS, not crash-loop for ever,
+            // while a worker killed before it tried anything (waiting for a work slot or memory)
+            // costs its job nothing; leases of workers provably alive are not taken over at all
+            // (see aliveOwnersOfExpiredLeases)
             "UPDATE upload_job SET state = 'running', attempts = attempts + 1,"
-                + " failures = failures + CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
+                + " failures = failures + CASE WHEN state = 'running' AND phase IS NOT NULL"
+                + " THEN 1 ELSE 0 END,"
                 + " taken_over = CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
                 + " lease_owner = ?,"
                 + " lease_until = ?, started_at = ?, progress_bytes = 0, phase = NULL,"

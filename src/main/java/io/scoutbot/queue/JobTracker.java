@@ -5,8 +5,9 @@ import io.scoutbot.transfer.Progress;
 /**
  * Where one attempt of a job reports how it advances (phase, bytes, what fetching learned) and
  * learns whether its owner asked to cancel it. The worker pool gives the runner one per attempt,
- * backed by the job's lease (heartbeats carry it to the database). Called on the attempt's thread;
- * implementations are cheap and never block.
+ * backed by the job's lease (heartbeats carry it to the database). Called on the attempt's threads;
+ * implementations are cheap and never block, but for one write when the attempt's first byte moves
+ * (from then on the attempt counts, should its worker die).
  */
 public interface JobTracker extends Progress {
 

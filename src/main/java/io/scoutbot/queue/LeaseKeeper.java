@@ -39,23 +39,8 @@ final class LeaseKeeper {
   /** Renews every held lease once. */
   void beat() {
     for (Held h : held.values()) {
-      if (h.closed.get()) {
-        continue;
-      }
-      Lease lease;
-      try {
-        lease = queue.renew(h.job, h.heartbeat());
-      } catch (RuntimeException e) {
-        // the database is unreachable: try again at the next beat; if it stays away longer than
-        // the lease, another worker may take the job and this one's result is discarded
-        log.warn("Cannot renew the lease of job {} ({}); retrying at the next heartbeat",
-            h.job.id(), e.getMessage());
-        continue;
-      }
-      if (lease == Lease.LOST && !settledHere(h)) {
-        h.lose();
-      } else if (lease == Lease.CANCEL_REQUESTED) {
-        h.cancel();
+      if (!h.closed.get()) {
+        h.renew(true);
       }
     }
   }
@@ -83,6 +68,7 @@ final class LeaseKeeper {
     private final AtomicBoolean lost = new AtomicBoolean();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean moved = new AtomicBoolean();
     private volatile String phase;
     private volatile String name;
     private volatile long size;
@@ -96,13 +82,41 @@ final class LeaseKeeper {
       this.cancelled.set(job.cancelRequested());
     }
 
+    /** The phase is told only once a byte moved: from then on the attempt counts if it dies. */
     Heartbeat heartbeat() {
-      return new Heartbeat(phase, progress.get(), name, size);
+      return new Heartbeat(moved.get() ? phase : null, progress.get(), name, size);
     }
 
     @Override
     public void advance(long bytes) {
       progress.addAndGet(bytes);
+      if (bytes > 0 && moved.compareAndSet(false, true)) {
+        // at once, on the mover's thread, once per attempt: had this worker died before the next
+        // beat, its successor would not know the attempt had tried something, and a job that
+        // kills its worker within seconds of starting would crash-loop uncounted
+        renew(false);
+      }
+    }
+
+    /** Renews the lease now; a lost or cancelled job has its attempt interrupted. */
+    private void renew(boolean beat) {
+      Lease lease;
+      try {
+        lease = queue.renew(job, heartbeat());
+      } catch (RuntimeException e) {
+        if (beat) {
+          // the database is unreachable: try again at the next beat; if it stays away longer
+          // than the lease, another worker may take the job and this one's result is discarded
+          log.warn("Cannot renew the lease of job {} ({}); retrying at the next heartbeat",
+              job.id(), e.getMessage());
+        }
+        return;
+      }
+      if (lease == Lease.LOST && !settledHere(this)) {
+        lose();
+      } else if (lease == Lease.CANCEL_REQUESTED) {
+        cancel();
+      }
     }
 
     @Override

@@ -204,13 +204,11 @@ class JobRunnerTest {
     Job job = h.submit(1, "oom.bin", 10, true);
     Job claimed = claim();
     for (int i = 1; i < h.policy.maxAttempts(); i++) {
-      // the worker dies without a word; the lease runs out and another worker takes it over
-      h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
-      claimed = claim();
+      // the worker dies without a word mid-upload; the lease runs out and another takes it over
+      claimed = diesMidUpload(claimed);
     }
     assertThat(claimed.failures()).isEqualTo(h.policy.maxAttempts() - 1);
-    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
-    claimed = claim();
+    claimed = diesMidUpload(claimed);
 
     assertThat(h.runner.run(claimed, JobTracker.NONE)).isEqualTo(JobRunner.Result.FAILED);
     assertThat(h.storage.attempts).hasValue(0);
@@ -366,6 +364,13 @@ class JobRunnerTest {
     return h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
   }
 
+  /** {@code claimed}'s worker sends bytes, then dies; another worker takes the job over. */
+  private Job diesMidUpload(Job claimed) {
+    h.queue.renew(claimed, new Heartbeat(Job.STORING, 5, claimed.name(), claimed.size()));
+    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+    return claim();
+  }
+
   private static String sha256(Path p) throws Exception {
     MessageDigest d = Sha256.newDigest();
     d.update(Files.readAllBytes(p));
@@ -404,8 +409,7 @@ class JobRunnerTest {
     Job job = h.submit(1, "oom.bin", 10, true);
     Job claimed = claim();
     for (int i = 0; i < h.policy.maxAttempts(); i++) {
-      h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
-      claimed = claim();
+      claimed = diesMidUpload(claimed);
     }
     assertThat(claimed.failures()).isGreaterThanOrEqualTo(h.policy.maxAttempts());
     storedAlready(job, 10); // the last worker did store it before it was killed

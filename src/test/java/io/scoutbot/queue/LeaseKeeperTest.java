@@ -67,6 +67,48 @@ class LeaseKeeperTest {
     }
   }
 
+  @Test
+  void phase_isNotRecordedBeforeAByteMoves_thenTheFirstByteRecordsItAtOnce() throws Exception {
+    h.submit(1, "a.bin", 10, true);
+    Job job = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+    try (LeaseKeeper.Held held = keeper.hold(job, Thread.currentThread())) {
+      held.phase(Job.STORING, 10);
+      keeper.beat();
+      assertThat(h.queue.find(job.id()).orElseThrow().phase())
+          .as("waiting for a slot or memory is not trying").isNull();
+
+      held.advance(1); // no beat in between: a kill now must still count the attempt
+
+      Job now = h.queue.find(job.id()).orElseThrow();
+      assertThat(now.phase()).isEqualTo(Job.STORING);
+      assertThat(now.progressBytes()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void diedAfterItsFirstByte_theTakeoverCountsAFailure_diedBefore_itDoesNot() throws Exception {
+    h.submit(1, "a.bin", 10, true);
+    h.submit(1, "b.bin", 10, true);
+    Job moved = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+    Job idle = h.queue.claim(ClaimRequest.any(h.worker, "local")).orElseThrow();
+    try (LeaseKeeper.Held a = keeper.hold(moved, Thread.currentThread());
+        LeaseKeeper.Held b = keeper.hold(idle, Thread.currentThread())) {
+      a.phase(Job.STORING, 10);
+      a.advance(4);
+      b.phase(Job.STORING, 10);
+    }
+    h.clock.advance(QueueHarness.LEASE.plusSeconds(1));
+    WorkerId next = new WorkerId("test-node", 99, 9);
+
+    Job first = h.queue.claim(ClaimRequest.any(next, "local")).orElseThrow();
+    Job second = h.queue.claim(ClaimRequest.any(next, "local")).orElseThrow();
+
+    assertThat(first.id()).isEqualTo(moved.id());
+    assertThat(first.failures()).isEqualTo(1);
+    assertThat(second.id()).isEqualTo(idle.id());
+    assertThat(second.failures()).isZero();
+  }
+
   private static Thread parkedThread() {
     return Thread.ofPlatform().start(() -> {
       try {

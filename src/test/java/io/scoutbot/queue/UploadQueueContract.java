@@ -419,6 +419,7 @@ public abstract class UploadQueueContract {
     queue.enqueue(local(1, "a", 100));
     Job first = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
     WorkerId other = new WorkerId(NODE, 4242, 1);
+    assertThat(queue.renew(first, beat(first, 10))).isEqualTo(Lease.HELD); // bytes moved
 
     clock.advance(LEASE.minusSeconds(1));
     assertThat(queue.claim(ClaimRequest.any(other, DEST))).isEmpty();
@@ -436,11 +437,38 @@ public abstract class UploadQueueContract {
   }
 
   @Test
+  void claim_takingOverAnAttemptThatMovedNoByte_countsNoFailure_butMarksTheTakeover() {
+    // its worker died waiting for a work slot or memory: nothing was tried, nothing is counted
+    queue.enqueue(local(1, "a", 100));
+    Job first = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+    queue.renew(first, Heartbeat.start(first));
+    clock.advance(LEASE.plusSeconds(1));
+
+    Job second = queue.claim(ClaimRequest.any(new WorkerId(NODE, 4242, 1), DEST)).orElseThrow();
+
+    assertThat(second.attempts()).isEqualTo(2);
+    assertThat(second.failures()).isZero();
+    assertThat(second.takenOver()).as("the storage is still asked first").isTrue();
+  }
+
+  @Test
+  void renew_withoutAPhase_keepsTheRecordedOne() {
+    queue.enqueue(local(1, "a", 100));
+    Job claimed = queue.claim(ClaimRequest.any(worker, DEST)).orElseThrow();
+    queue.renew(claimed, beat(claimed, 10));
+
+    queue.renew(claimed, Heartbeat.start(claimed));
+
+    assertThat(queue.find(claimed.id()).orElseThrow().phase()).isEqualTo(Job.STORING);
+  }
+
+  @Test
   void claim_leavesAnExpiredLeaseOfAWorkerProvablyAliveOnItsNode_untilItRenews() {
     // a live worker cut off from the database for longer than its lease renews as soon as it is
     // back; taking its job over would count a failure and upload the file twice at once
     queue.enqueue(new NewJob(1, new JobSource.Url(URI.create("https://e/f")), "f", -1, DEST));
     Job held = queue.claim(ClaimRequest.any(WorkerId.current(NODE), DEST)).orElseThrow();
+    queue.renew(held, beat(held, 1));
     clock.advance(LEASE.plusSeconds(1));
 
     assertThat(queue.claim(ClaimRequest.any(worker, DEST))).isEmpty();
