@@ -103,7 +103,8 @@ public final class UploadWorkers implements AutoCloseable {
    *
    * @param spool swept for copies no live job owns
    * @param storageHealthy whether the storage answers now (a health check: may make a request);
-   *     asked at most once a minute, and only while jobs are blocked by the configuration
+   *     asked at most once a minute, and only while jobs are blocked by the configuration; blocked
+   *     jobs run again when it turns healthy
    */
   public record Ports(UploadQueue queue, QueueHousekeeping housekeeping, JobSpool spool,
       JobRunner runner, BooleanSupplier storageHealthy) {}
@@ -146,6 +147,8 @@ public final class UploadWorkers implements AutoCloseable {
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextSweep = Instant.MIN;
   private Instant nextBlockedCheck = Instant.MIN;
+  // the storage's health at the last recheck (asked only while jobs are blocked); null: never asked
+  private Boolean lastHealthy;
   /** The dispatcher just waited at the gate: the next job it claims runs whatever the pressure. */
   private boolean gatePassed;
 
@@ -422,7 +425,11 @@ public final class UploadWorkers implements AutoCloseable {
 
   /**
    * Jobs blocked by the configuration go back to the queue when it may have been fixed: at
-   * {@code serve}'s start (settings are read then), and when the storage answers again.
+   * {@code serve}'s start (settings are read then), and when the storage's health check turns from
+   * down to healthy (a storage worker was added, the password changed back). Only on that turn: a
+   * job blocked by something the check does not see (a file over Pentaract's size limit) would
+   * otherwise be sent again every minute while the storage stays healthy; it waits for a restart or
+   * {@code queue --retry}.
    */
   private void unblock(boolean atStart, Instant now) {
     if (atStart) {
@@ -434,10 +441,16 @@ public final class UploadWorkers implements AutoCloseable {
       return;
     }
     nextBlockedCheck = now.plus(BLOCKED_RECHECK);
-    if (housekeeping.blocked() > 0 && storageHealthy.getAsBoolean()) {
-      log.info("Storage {} answers again", runner.destination());
+    if (housekeeping.blocked() == 0) {
+      return;
+    }
+    boolean healthy = storageHealthy.getAsBoolean();
+    if (healthy && lastHealthy == Boolean.FALSE) {
+      log.info("Storage {} is healthy again: jobs blocked by its configuration run again",
+          runner.destination());
       housekeeping.unblock();
     }
+    lastHealthy = healthy;
   }
 
   private void housekeep(boolean atStart) {

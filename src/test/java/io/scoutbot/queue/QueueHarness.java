@@ -58,6 +58,8 @@ public final class QueueHarness implements AutoCloseable {
   volatile JobRunner.Routing routing = JobRunner.Routing.storeOnly();
   /** What the workers' storage health check answers. */
   final AtomicBoolean storageHealthy = new AtomicBoolean(true);
+  /** How often the workers asked {@link #storageHealthy}. */
+  final AtomicInteger healthChecks = new AtomicInteger();
   /** The governor's gate the workers pass before running a job; open unless a test says. */
   volatile Gate gate = Gate.open();
   final MemoryBudget budget = new MemoryBudget(64 << 20, 16 << 20);
@@ -127,7 +129,10 @@ public final class QueueHarness implements AutoCloseable {
     return new UploadWorkers(
         new UploadWorkers.Settings(worker, maxConcurrent, Duration.ofMillis(200), LEASE,
             Duration.ofSeconds(10), 1 << 20, policy.outageBackoff()),
-        new UploadWorkers.Ports(queue, queue, spool, r, storageHealthy::get),
+        new UploadWorkers.Ports(queue, queue, spool, r, () -> {
+          healthChecks.incrementAndGet();
+          return storageHealthy.get();
+        }),
         new UploadWorkers.Governor(gate, WorkLimit.fixed(maxConcurrent), budget,
             underPressure::get),
         clock, Sleeper.system(), onlyIds);

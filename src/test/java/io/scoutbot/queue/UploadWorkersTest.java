@@ -104,6 +104,53 @@ class UploadWorkersTest {
   }
 
   @Test
+  void blockedJob_waitsWhileTheStorageIsDown_andRunsAgainWhenItTurnsHealthy() throws Exception {
+    h.storage.failure = r -> new StorageException("the storage has no storage workers",
+        Disposition.BLOCKED);
+    h.storageHealthy.set(false);
+    h.submit(1, "a.bin", 100, true);
+    pool = h.workers(Set.of());
+    pool.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.queue.counts().blocked() == 1);
+
+    h.clock.advance(UploadWorkers.BLOCKED_RECHECK.plusSeconds(11));
+    pool.wake();
+    await().atMost(Duration.ofSeconds(5)).until(() -> h.healthChecks.get() == 1);
+    assertThat(h.queue.counts().blocked()).isEqualTo(1);
+    assertThat(h.storage.attempts).hasValue(1);
+
+    h.storage.failure = r -> null; // a storage worker was added in Pentaract
+    h.storageHealthy.set(true);
+    h.clock.advance(UploadWorkers.BLOCKED_RECHECK.plusSeconds(11));
+    pool.wake();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.queue.counts().completed() == 1);
+    assertThat(h.storage.attempts).hasValue(2);
+  }
+
+  @Test
+  void blockedJob_whileTheStorageStaysHealthy_waitsForARestartOrRetry_notSentEveryMinute()
+      throws Exception {
+    // what blocks it is not what the health check sees (say, a file over Pentaract's limit)
+    h.storage.failure = r -> new StorageException("Pentaract refused the file as too large",
+        Disposition.BLOCKED);
+    h.submit(1, "big.bin", 100, true);
+    pool = h.workers(Set.of());
+    pool.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.queue.counts().blocked() == 1);
+
+    for (int minute = 1; minute <= 5; minute++) {
+      int checks = minute;
+      h.clock.advance(UploadWorkers.BLOCKED_RECHECK.plusSeconds(11));
+      pool.wake();
+      await().atMost(Duration.ofSeconds(5)).until(() -> h.healthChecks.get() == checks
+          && h.queue.counts().blocked() == 1 && pool.inFlight() == 0);
+    }
+
+    assertThat(h.storage.attempts).as("only the first try").hasValue(1);
+  }
+
+  @Test
   void workers_wakeOnEnqueue_withoutWaitingForThePoll() throws Exception {
     pool = slowPolling();
     h.events.subscribe(new JobListener() {
