@@ -609,7 +609,8 @@ public final class JobRunner {
         return lost(job);
       }
       log.warn("Job {} ({}) is blocked by the configuration: {}; it keeps its file and waits -"
-          + " serve tries it again at its next start, or when the storage answers again",
+          + " serve tries it again at its next start, when the storage's health check turns"
+          + " healthy, or on `queue --retry " + job.id() + "`",
           job.id(), job.name(), blocked.reason());
       listener.blocked(job, blocked.reason());
       return Result.BLOCKED;

@@ -19,7 +19,7 @@ public interface QueueHousekeeping {
 
   /**
    * Puts every job blocked by the configuration back in the queue, due now: at {@code serve}'s
-   * start, and when the storage answers again (an operator may have fixed it).
+   * start, and when the storage's health check turns healthy (an operator may have fixed it).
    *
    * @return how many jobs were unblocked
    */
