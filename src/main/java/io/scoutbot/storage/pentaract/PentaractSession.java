@@ -22,7 +22,7 @@ final class PentaractSession implements HealthCheck, AutoCloseable {
    * probed as often; each fresh answer costs a login and two lookups, which on a small host with
    * Pentaract beside us is load for nothing. A "down" answer is reused for less, so a fix shows soon.
    */
-  static final Duration HEALTHY_FOR = Duration.ofSeconds(30);
+  static final Duration HEALTHY_FOR = Duration.ofSeconds(10);
   static final Duration DOWN_FOR = Duration.ofSeconds(5);
 
   private final String email;
