@@ -376,8 +376,14 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
   @Override
   public boolean adopt(Job job, long size) {
     return update("UPDATE upload_job SET state = 'completed', last_error = NULL, size = ?,"
-        + " progress_bytes = ?, finished_at = ? WHERE id = ? AND state = 'failed'", size, size,
-        clock.millis(), job.id()) == 1;
+        + " progress_bytes = ?, finished_at = ? WHERE id = ? AND state = 'failed' AND version = ?",
+        size, size, clock.millis(), job.id(), job.version()) == 1;
+  }
+
+  @Override
+  public boolean unchanged(Job job) {
+    return !longs("SELECT id FROM upload_job WHERE id = ? AND state = ? AND version = ?",
+        job.id(), job.state().dbValue(), job.version()).isEmpty();
   }
 
   @Override

@@ -65,13 +65,22 @@ public final class StorageSweep {
       try {
         Presence p = target.presence(key, e.size(), job.source() instanceof JobSource.LocalFile f
             ? f.path() : null);
-        if (p instanceof Presence.Complete c && job.state() == JobState.FAILED
-            && states.transition(job.code(), FileStatus.COMPLETED, c.object(), null)
-            && ended.adopt(job, c.object().size())) {
-          log.info("Job {} ({}) had failed, but the storage holds its file complete: it is stored"
-              + " as {} after all", job.id(), e.name(), job.code());
-          listener.completed(job, catalog.find(job.ownerId(), job.code()).orElse(e));
-          changed++;
+        if (p instanceof Presence.Complete c && job.state() == JobState.FAILED) {
+          // the job row first: only the sweep that turns it completed (and no retry since) may
+          // record the file; any other finds the row changed and leaves the object alone
+          if (ended.adopt(job, c.object().size())) {
+            if (states.transition(job.code(), FileStatus.COMPLETED, c.object(), null)) {
+              log.info("Job {} ({}) had failed, but the storage holds its file complete: it is"
+                  + " stored as {} after all", job.id(), e.name(), job.code());
+              listener.completed(job, catalog.find(job.ownerId(), job.code()).orElse(e));
+            } else {
+              // its owner deleted the file meanwhile: what is stored is a deleted file's
+              target.delete(c.object().location());
+            }
+            changed++;
+          }
+        } else if (!ended.unchanged(job)) {
+          continue; // retried (or adopted elsewhere) since it was read: its object is not ours
         } else if (p instanceof Presence.Complete c) {
           target.delete(c.object().location());
           log.info("Removed the stored object of job {} ({}), which was {}", job.id(), e.name(),

@@ -88,4 +88,56 @@ class StorageSweepTest {
     assertThat(h.storage.presenceChecks).as("not once per job against a storage that is down")
         .hasValue(1);
   }
+
+  @Test
+  void aJobRetriedWhileTheSweepRuns_keepsWhatItsNewWorkerStores() throws Exception {
+    Job whole = ended("whole.bin", new Settlement.Failed("gave up"), 100);
+    Job partial = ended("partial.bin", new Settlement.Failed("gave up"), 40);
+    List<Job> read = h.queue.recentlyEndedUnstored(10); // the sweep's view, then both retried
+    h.queue.retry(1, whole.id());
+    h.queue.retry(1, partial.id());
+    StorageSweep late = new StorageSweep(stale(read), h.catalog, h.catalog, h.storage,
+        Gate.open(), new JobListener() {});
+
+    assertThat(late.run()).isZero();
+
+    assertThat(h.storage.objects).as("objects a retried job's worker may be writing").hasSize(2);
+    assertThat(h.queue.find(whole.id()).orElseThrow().state()).isEqualTo(JobState.PENDING);
+  }
+
+  @Test
+  void twoSweepsOfTheSameFailedJob_adoptItOnce_andNeitherRemovesTheFile() throws Exception {
+    Job job = ended("whole.bin", new Settlement.Failed("gave up"), 100);
+    List<Job> read = h.queue.recentlyEndedUnstored(10);
+
+    assertThat(sweep.run()).isEqualTo(1);
+    StorageSweep second = new StorageSweep(stale(read), h.catalog, h.catalog, h.storage,
+        Gate.open(), new JobListener() {});
+    assertThat(second.run()).isZero();
+
+    assertThat(h.storage.objects).hasSize(1);
+    assertThat(h.catalog.find(1, job.code()).orElseThrow().status())
+        .isEqualTo(FileStatus.COMPLETED);
+    assertThat(told).hasSize(1);
+  }
+
+  /** The queue's ended jobs as {@code read} showed them earlier (another sweep, a slow one). */
+  private EndedJobs stale(List<Job> read) {
+    return new EndedJobs() {
+      @Override
+      public List<Job> recentlyEndedUnstored(int limit) {
+        return read;
+      }
+
+      @Override
+      public boolean adopt(Job job, long size) {
+        return h.queue.adopt(job, size);
+      }
+
+      @Override
+      public boolean unchanged(Job job) {
+        return h.queue.unchanged(job);
+      }
+    };
+  }
 }
