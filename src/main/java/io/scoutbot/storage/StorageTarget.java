@@ -44,8 +44,8 @@ public interface StorageTarget {
    * manifest are checked.
    *
    * @param source the local file that was being stored, hashed for the record when the backend
-   *     keeps no digest of its own; may be null or missing (then a plain object cannot be
-   *     recorded, and it reads as incomplete)
+   *     keeps no digest of its own; may be null or missing (then the stored object itself is read
+   *     to hash it: a complete object never reads as incomplete for want of a local copy)
    */
   Presence presence(String key, long size, Path source);
 }

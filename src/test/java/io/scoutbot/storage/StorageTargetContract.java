@@ -110,6 +110,20 @@ public abstract class StorageTargetContract {
   }
 
   @Test
+  void presence_withoutTheLocalSource_stillRecordsAStoredObjectWhole() throws IOException {
+    // a URL job taken over on another node: its fetched copy is not here
+    for (int size : new int[] {20_000, 300_000}) { // plain, and segmented where it segments
+      Path src = file("away-" + size + ".bin", size);
+      String key = "AWAY0" + (size / 100_000) + "/away.bin";
+      StoredObject stored = target().upload(request(src, key));
+      Files.delete(src);
+
+      assertThat(target().presence(key, size, null)).isEqualTo(new Presence.Complete(stored));
+      assertThat(target().presence(key, size, src)).isEqualTo(new Presence.Complete(stored));
+    }
+  }
+
+  @Test
   void presence_ofAnObjectOfAnotherSize_isIncomplete() throws IOException {
     Path src = file("other.bin", 20_000);
     target().upload(request(src, "SIZE01/other.bin"));

@@ -107,19 +107,35 @@ final class PlainLayout implements ObjectLayout {
   /**
    * Pentaract keeps no digest: a stored file of the right size is recorded with the SHA-256 of the
    * local file it was stored from (the same bytes: a file's key is its code, and its size must
-   * match), so without that file nothing can be recorded.
+   * match). Without that file (a URL job taken over on another node, a file moved away meanwhile)
+   * the stored file itself is read and hashed: a complete object is never taken for a partial one
+   * and removed for want of a local copy. Plain objects are at most a segment's size unless
+   * segments are off, so that read is short.
    */
   @Override
   public Optional<StoredObject> complete(String storage, String key, long size, Path source,
       MemoryBudget.Operation op) throws IOException, InterruptedException {
     String path = location(key);
     OptionalLong stored = files.size(storage, path);
-    if (stored.isEmpty() || stored.getAsLong() != size || source == null
-        || !Files.isRegularFile(source) || Files.size(source) != size) {
+    if (stored.isEmpty() || stored.getAsLong() != size) {
       return Optional.empty();
     }
     try (MemoryBudget.Permit buffer = op.reserveUpTo(chunkSize, Math.min(chunkSize, 64 << 10))) {
-      return Optional.of(new StoredObject(path, size, Sha256.ofFile(source, buffer.buffer()), 1));
+      if (source != null && Files.isRegularFile(source) && Files.size(source) == size) {
+        return Optional.of(new StoredObject(path, size, Sha256.ofFile(source, buffer.buffer()), 1));
+      }
+      MessageDigest digest = Sha256.newDigest();
+      byte[] b = buffer.buffer();
+      long read = files.download(path, storage, path, size, (in, length) -> {
+        long total = 0;
+        for (int n; (n = in.read(b)) > 0; ) {
+          digest.update(b, 0, n);
+          total += n;
+        }
+        return total;
+      });
+      return read == size ? Optional.of(new StoredObject(path, size, Sha256.hex(digest), 1))
+          : Optional.empty();
     }
   }
 }
