@@ -166,7 +166,7 @@ final class Application implements CliContext, AutoCloseable {
         new JobRunner.Ports(queue, catalog, catalog, catalog, storage, spool, jobDirs,
             Fetchers.localOnly().with("url", urls), config.download().maxBytes(),
             FilePolicy.standard(config.safety(), budget)),
-        new JobRunner.Governor(gate, workLimit, gc),
+        new JobRunner.Governor(workLimit, gc),
         routing(),
         RetryPolicy.withAttempts(config.queue().retryAttempts()), events, throughput,
         new JobRunner.Seams(clock, System::nanoTime, sleeper,

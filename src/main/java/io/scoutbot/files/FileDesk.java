@@ -572,10 +572,14 @@ public final class FileDesk implements AutoCloseable {
     return Views.file(f);
   }
 
-  /** Cancels the owner's pending jobs for {@code code}; a running one notices the deletion. */
+  /**
+   * Cancels the owner's waiting (pending or blocked) jobs for {@code code}, which frees their quota
+   * and temp copies; a running one notices the deletion.
+   */
   private void cancelPendingFor(long ownerId, String code) {
     for (Job job : p.board().list(JobQuery.unfinished(OptionalLong.of(ownerId), OWNER_JOBS))) {
-      if (code.equals(job.code()) && job.state() == JobState.PENDING) {
+      if (code.equals(job.code())
+          && (job.state() == JobState.PENDING || job.state() == JobState.BLOCKED)) {
         try {
           cancel(ownerId, job.id());
         } catch (ScoutFailure e) {

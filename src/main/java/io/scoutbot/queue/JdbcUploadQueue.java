@@ -175,7 +175,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
     // without a phase keeps the recorded one: once bytes moved, the attempt counts (see claimOne)
     List<Long> cancel = longs("UPDATE upload_job SET lease_until = ?, progress_bytes = ?,"
             + " phase = COALESCE(?, phase),"
-            + " name = ?, size = CASE WHEN ? >= 0 THEN ? ELSE size END"
+            + " name = COALESCE(?, name), size = CASE WHEN ? >= 0 THEN ? ELSE size END"
             + " WHERE id = ? AND version = ? AND state = 'running' RETURNING cancel_requested",
         clock.millis() + lease.toMillis(), beat.progressBytes(), beat.phase(), beat.name(),
         beat.size(), beat.size(), claimed.id(), claimed.version());
@@ -203,7 +203,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
           case Settlement.Retry retry ->
               update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?, last_error = ?,"
                       + " failures = failures + ?, lease_owner = NULL, lease_until = NULL,"
-                      + " phase = NULL" + fence,
+                      + " phase = NULL, taken_over = 0" + fence,
                   retry.at().toEpochMilli(), retry.error(), retry.counted() ? 1 : 0, claimed.id(),
                   claimed.version());
           case Settlement.Failed failed ->
@@ -212,11 +212,15 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
                   now, failed.error(), claimed.id(), claimed.version());
           case Settlement.Blocked blocked ->
               update("UPDATE upload_job SET state = 'blocked', last_error = ?, lease_owner = NULL,"
-                      + " lease_until = NULL, phase = NULL" + fence,
+                      + " lease_until = NULL, phase = NULL, taken_over = 0" + fence,
                   blocked.reason(), claimed.id(), claimed.version());
+          // the next claim still asks the storage first if this claim was to (a takeover put
+          // back at the gate), or if this attempt had sent bytes (stopped mid-upload, which may
+          // have finished on the storage's side)
           case Settlement.Released released ->
               update("UPDATE upload_job SET state = 'pending', next_attempt_at = ?,"
                       + " attempts = attempts - 1, lease_owner = NULL, lease_until = NULL,"
+                      + " taken_over = CASE WHEN phase IS NOT NULL THEN 1 ELSE taken_over END,"
                       + " phase = NULL" + fence,
                   now, claimed.id(), claimed.version());
           case Settlement.Cancelled cancelled ->
@@ -253,14 +257,17 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
   @Override
   public Job cancel(long ownerId, long id) {
     long now = clock.millis();
-    int n = update("UPDATE upload_job SET state = 'cancelled', finished_at = ?,"
-            + " last_error = 'cancelled by its owner' WHERE id = ? AND owner_id = ?"
-            + " AND state IN ('pending', 'blocked')", now, id, ownerId);
-    if (n == 0) {
-      // running: its worker sees the request at its next heartbeat and stops
-      n = update("UPDATE upload_job SET cancel_requested = 1 WHERE id = ? AND owner_id = ?"
-          + " AND state = 'running'", id, ownerId);
-    }
+    // one statement, so a job that changes state meanwhile is still cancelled: a waiting job ends
+    // at once; a running one is asked to stop (its worker sees it at its next heartbeat)
+    String waiting = "state IN ('pending', 'blocked')";
+    int n = update("UPDATE upload_job SET"
+            + " finished_at = CASE WHEN " + waiting + " THEN ? ELSE finished_at END,"
+            + " last_error = CASE WHEN " + waiting + " THEN 'cancelled by its owner'"
+            + " ELSE last_error END,"
+            + " cancel_requested = CASE WHEN state = 'running' THEN 1 ELSE cancel_requested END,"
+            + " state = CASE WHEN " + waiting + " THEN 'cancelled' ELSE state END"
+            + " WHERE id = ? AND owner_id = ? AND state IN ('pending', 'blocked', 'running')",
+        now, id, ownerId);
     Optional<Job> job = find(id).filter(j -> j.ownerId() == ownerId);
     if (n == 1) {
       return job.orElseThrow();
@@ -358,8 +365,11 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
   public Set<Path> liveOwnedFiles() {
     Set<Path> out = new LinkedHashSet<>();
     for (Job j :
-        query("SELECT " + COLUMNS + " FROM upload_job WHERE source_kind = 'local_file'"
-            + " AND source_owned = 1 AND state IN ('pending', 'running', 'blocked', 'failed')")) {
+        // a failed job keeps its copy for `queue --retry`, but not once its file was deleted
+        query("SELECT " + COLUMNS + " FROM upload_job j WHERE source_kind = 'local_file'"
+            + " AND source_owned = 1 AND (state IN ('pending', 'running', 'blocked')"
+            + " OR (state = 'failed' AND EXISTS (SELECT 1 FROM stored_file f"
+            + " WHERE f.code = j.code AND f.status <> 'deleted')))")) {
       if (j.source() instanceof JobSource.LocalFile f) {
         out.add(f.path());
       }
@@ -541,7 +551,7 @@ public final class JdbcUploadQueue implements UploadQueue, JobBoard, JobActions,
             "UPDATE upload_job SET state = 'running', attempts = attempts + 1,"
                 + " failures = failures + CASE WHEN state = 'running' AND phase IS NOT NULL"
                 + " THEN 1 ELSE 0 END,"
-                + " taken_over = CASE WHEN state = 'running' THEN 1 ELSE 0 END,"
+                + " taken_over = CASE WHEN state = 'running' OR taken_over = 1 THEN 1 ELSE 0 END,"
                 + " lease_owner = ?,"
                 + " lease_until = ?, started_at = ?, progress_bytes = 0, phase = NULL,"
                 + " version = version + 1"

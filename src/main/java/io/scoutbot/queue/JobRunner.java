@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one claimed job to an outcome on the calling thread: waits at the governor's gate and for a
- * work slot, fetches its source into a local file (a {@link Fetcher}: a local file is used in place,
+ * Runs one claimed job to an outcome on the calling thread (the worker pool passed the governor's
+ * gate before it claimed the job): waits for a work slot, fetches its source into a local file (a {@link Fetcher}: a local file is used in place,
  * a URL or a Telegram file is downloaded into the job's own directory), stores the file under its
  * code, keeps the catalog entry in step (uploading, then completed or failed), settles the job,
  * releases its temp files, and publishes what happens to its listener. Thread-safe: holds no per-job
@@ -128,7 +128,7 @@ public final class JobRunner {
   }
 
   /** The governor's parts every attempt passes. Immutable. */
-  public record Governor(Gate gate, WorkLimit workLimit, GcPolicy gc) {}
+  public record Governor(WorkLimit workLimit, GcPolicy gc) {}
 
   /**
    * Where fetched files of jobs routed to a chat go. Immutable.
@@ -170,7 +170,6 @@ public final class JobRunner {
   private final FilePolicy safety;
   private final Routing routing;
   private final RetryPolicy policy;
-  private final Gate gate;
   private final WorkLimit workLimit;
   private final GcPolicy gc;
   private final JobListener listener;
@@ -194,7 +193,6 @@ public final class JobRunner {
     this.maxFetchBytes = ports.maxFetchBytes();
     this.safety = ports.safety();
     this.policy = policy;
-    this.gate = governor.gate();
     this.workLimit = governor.workLimit();
     this.gc = governor.gc();
     this.listener = listener;
@@ -211,7 +209,9 @@ public final class JobRunner {
    * job).
    */
   public void putBack(Job job) {
-    if (!once(() -> queue.settle(job, new Settlement.Released()))) {
+    // waits out a database outage: a job left running under this live process's lease, held by
+    // no lease keeper, would never be taken over while the process lives
+    if (!recorded(job, () -> queue.settle(job, new Settlement.Released()))) {
       lost(job);
     }
   }
@@ -243,7 +243,8 @@ public final class JobRunner {
     }
   }
 
-  private Result runOnce(Job job, JobTracker tracker) {
+  private Result runOnce(Job job, JobTracker outer) {
+    Attempt tracker = new Attempt(outer);
     try {
       if (tracker.cancelRequested()) {
         return cancelled(job);
@@ -260,7 +261,39 @@ public final class JobRunner {
       if (interrupted(e)) {
         return tracker.cancelRequested() ? cancelled(job) : release(job);
       }
-      return failed(job, e);
+      // the storage can hold the file only if some attempt got as far as sending it
+      return failed(job, e, tracker.storing || job.attempts() > 1 || job.takenOver());
+    }
+  }
+
+  /** The attempt's tracker, noting whether it got as far as sending the file to the storage. */
+  private static final class Attempt implements JobTracker {
+    private final JobTracker outer;
+    private volatile boolean storing;
+
+    Attempt(JobTracker outer) {
+      this.outer = outer;
+    }
+
+    @Override
+    public void advance(long bytes) {
+      outer.advance(bytes);
+    }
+
+    @Override
+    public void phase(String phase, long total) {
+      storing |= Job.STORING.equals(phase);
+      outer.phase(phase, total);
+    }
+
+    @Override
+    public void described(String name, long size) {
+      outer.described(name, size);
+    }
+
+    @Override
+    public boolean cancelRequested() {
+      return outer.cancelRequested();
     }
   }
 
@@ -411,9 +444,12 @@ public final class JobRunner {
   }
 
   /**
-   * Sends the fetched file into the job's chat instead of storing it: its catalog entry goes (no
-   * code may point at nothing), the job completes as delivered. A crash between the send and the
-   * settlement sends it again when the job is taken over (at least once, never lost).
+   * Sends the fetched file into the job's chat instead of storing it: the job completes as
+   * delivered, then its catalog entry goes (no code may point at nothing). A crash between the
+   * send and the settlement sends it again when the job is taken over (at least once, never
+   * lost); the job settles before the entry goes, since a taken-over job whose entry is gone
+   * would fail as "deleted" although its owner has the file. (A crash between the two leaves
+   * the entry behind, shown as unfinished.)
    *
    * @param note why a file meant for storage went to the chat, or null
    */
@@ -421,10 +457,10 @@ public final class JobRunner {
       throws InterruptedException {
     tracker.phase(Job.SENDING, file.size());
     routing.delivery().send(job.route().chatId(), file.file(), file.name(), mime, note);
-    recorded(job, () -> deletions.markDeleted(job.ownerId(), job.code()));
     if (!recorded(job, () -> queue.settle(job, new Settlement.Delivered(file.size())))) {
       return lost(job);
     }
+    recorded(job, () -> deletions.markDeleted(job.ownerId(), job.code()));
     spool.release(job);
     jobDirs.release(job.id());
     log.info("Job {} ({}, {} bytes) was sent in its chat instead of being stored{}", job.id(),
@@ -509,11 +545,11 @@ public final class JobRunner {
     try {
       String reason = "cancelled by its owner";
       removeWhatItStored(job);
-      if (!once(() -> queue.settle(job, new Settlement.Cancelled(reason)))) {
+      if (!recorded(job, () -> queue.settle(job, new Settlement.Cancelled(reason)))) {
         return lost(job);
       }
-      if (once(() -> catalogEntryExists(job))) {
-        once(() -> states.transition(job.code(), FileStatus.FAILED, null, reason));
+      if (recorded(job, () -> catalogEntryExists(job))) {
+        recorded(job, () -> states.transition(job.code(), FileStatus.FAILED, null, reason));
       }
       spool.release(job);
       jobDirs.release(job.id());
@@ -529,37 +565,57 @@ public final class JobRunner {
   }
 
   /**
+   * A job that would fail while the storage cannot say whether it holds the file: it is not told
+   * "failed". A storage blocked by its configuration blocks the job (it runs again once that is
+   * fixed); otherwise it waits, longer each time, uncounted, and asks again.
+   */
+  private Settlement unasked(Job job, Settlement.Failed f, ScoutFailure unasked) {
+    String why = f.error() + "; the storage could not be asked whether it holds the file ("
+        + unasked.getMessage() + ")";
+    if (ScoutFailure.dispositionOf(unasked).kind() == Disposition.Kind.BLOCKED) {
+      return new Settlement.Blocked(why);
+    }
+    return new Settlement.Retry(clock.instant().plus(policy.outageBackoff()
+        .delay(Math.max(job.attempts() - 1, 0), random)), why + ", so the job waits and asks again",
+        false);
+  }
+
+  /**
    * Removes whatever a cancelled job stored, whole or partial; when the storage cannot be reached
    * now, serve's sweep of ended jobs removes it at its next start.
    */
   private void removeWhatItStored(Job job) {
     try {
-      Optional<StoredFile> entry = once(() -> catalog.find(job.ownerId(), job.code()));
+      Optional<StoredFile> entry = recorded(job, () -> catalog.find(job.ownerId(), job.code()));
       if (entry.isEmpty() || entry.get().size() < 0) {
         return;
       }
-      String key = ObjectKeys.of(job.code(), entry.get().name());
-      Presence p = target.presence(key, entry.get().size(), null);
-      target.delete(p instanceof Presence.Complete c ? c.object().location()
-          : ((Presence.Incomplete) p).location());
+      target.delete(target.locationOf(ObjectKeys.of(job.code(), entry.get().name()),
+          entry.get().size()));
     } catch (ScoutFailure e) {
       log.warn("Job {} ({}) was cancelled, but what it stored could not be removed now ({});"
           + " serve removes it at its next start", job.id(), job.name(), e.getMessage());
     }
   }
 
-  private Result failed(Job job, RuntimeException e) {
+  /**
+   * Settles a failed attempt.
+   *
+   * @param mayHaveStored whether any attempt got as far as sending the file: only then can the
+   *     storage hold it, and only then is it asked before the job is declared failed
+   */
+  private Result failed(Job job, RuntimeException e, boolean mayHaveStored) {
     Settlement s = policy.decide(job, e, clock.instant(), random);
     if (e instanceof CrashLoop && s instanceof Settlement.Failed f) {
       s = new Settlement.Failed(f.error(), true); // the host's fault, maybe: keep the copy
     }
     // check the lease before touching the catalog, so a worker that lost the job does not
     // overwrite what its successor records; then the catalog, then the job row (see the class)
-    if (recorded(job, () -> queue.renew(job, Heartbeat.start(job))) == Lease.LOST) {
+    if (recorded(job, () -> queue.renew(job, Heartbeat.leaseOnly())) == Lease.LOST) {
       return lost(job);
     }
     RuntimeException cause = e;
-    if (s instanceof Settlement.Failed f) {
+    if (s instanceof Settlement.Failed f && mayHaveStored) {
       // "failed" only after the storage was asked: it may hold the file after all (an answer that
       // was lost), and a job that fails for good leaves nothing behind there
       try {
@@ -572,9 +628,7 @@ public final class JobRunner {
         if (interrupted(unasked)) {
           return release(job);
         }
-        s = new Settlement.Retry(clock.instant().plus(policy.outageBackoff().delay(0, random)),
-            f.error() + "; the storage could not be asked whether it holds the file ("
-                + unasked.getMessage() + "), so the job waits and asks again", false);
+        s = unasked(job, f, unasked);
         cause = unasked;
       }
     }
@@ -644,20 +698,49 @@ public final class JobRunner {
   public void abandon(Job job, RuntimeException error) {
     try {
       Settlement s = policy.decide(job, error, clock.instant(), random);
+      if (s instanceof Settlement.Failed f) {
+        // "failed" only after the storage was asked, here too
+        try {
+          if (adoptOrClean(job, "the storage holds it after all").isPresent()) {
+            return;
+          }
+        } catch (ScoutFailure unasked) {
+          s = unasked(job, f, unasked);
+        }
+      }
       if (!queue.settle(job, s)) {
         return; // another worker has it
       }
-      boolean failed = s instanceof Settlement.Failed;
-      if (catalogEntryExists(job)) {
-        states.transition(job.code(), failed ? FileStatus.FAILED : FileStatus.PENDING, null,
-            failed ? ((Settlement.Failed) s).error() : null);
-      }
-      if (s instanceof Settlement.Failed f) {
-        if (!f.keepSource()) {
-          spool.release(job);
+      boolean exists = catalogEntryExists(job);
+      switch (s) {
+        case Settlement.Failed f -> {
+          if (exists) {
+            states.transition(job.code(), FileStatus.FAILED, null, f.error());
+          }
+          if (!f.keepSource()) {
+            spool.release(job);
+          }
+          jobDirs.release(job.id());
+          listener.failed(job, f.error(), f.keepSource() && ownedFile(job));
         }
-        jobDirs.release(job.id());
-        listener.failed(job, f.error(), f.keepSource() && ownedFile(job));
+        case Settlement.Blocked b -> {
+          if (exists) {
+            states.transition(job.code(), FileStatus.PENDING, null, "blocked: " + b.reason());
+          }
+          listener.blocked(job, b.reason());
+        }
+        case Settlement.Retry r -> {
+          if (exists) {
+            states.transition(job.code(), FileStatus.PENDING, null,
+                "retrying at " + r.at() + ": " + r.error());
+          }
+          listener.retrying(job, r.at(), r.error());
+        }
+        default -> {
+          if (exists) {
+            states.transition(job.code(), FileStatus.PENDING, null, null);
+          }
+        }
       }
     } catch (RuntimeException e) {
       error.addSuppressed(e);

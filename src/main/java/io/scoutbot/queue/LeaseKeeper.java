@@ -104,12 +104,10 @@ final class LeaseKeeper {
       try {
         lease = queue.renew(job, heartbeat());
       } catch (RuntimeException e) {
-        if (beat) {
-          // the database is unreachable: try again at the next beat; if it stays away longer
-          // than the lease, another worker may take the job and this one's result is discarded
-          log.warn("Cannot renew the lease of job {} ({}); retrying at the next heartbeat",
-              job.id(), e.getMessage());
-        }
+        // the database is unreachable: try again at the next beat; if it stays away longer than
+        // the lease, another worker may take the job and this one's result is discarded
+        log.warn("Cannot {} of job {} ({}); retrying at the next heartbeat",
+            beat ? "renew the lease" : "record the first bytes", job.id(), e.getMessage());
         return;
       }
       if (lease == Lease.LOST && !settledHere(this)) {
@@ -123,6 +121,10 @@ final class LeaseKeeper {
     public void phase(String phase, long total) {
       this.phase = phase;
       progress.set(0);
+      if (Job.SENDING.equals(phase) && moved.compareAndSet(false, true)) {
+        // a send into a chat reports no bytes: it counts as tried from its start
+        renew(false);
+      }
     }
 
     @Override

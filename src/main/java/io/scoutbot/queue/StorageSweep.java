@@ -63,9 +63,18 @@ public final class StorageSweep {
       StoredFile e = entry.get();
       String key = ObjectKeys.of(job.code(), e.name());
       try {
+        if (job.state() != JobState.FAILED) {
+          // cancelled: whatever is there goes, whole or partial, with nothing to read first (and
+          // nothing at all once the job was retried since it was read)
+          if (ended.unchanged(job)) {
+            target.delete(target.locationOf(key, e.size()));
+            changed++;
+          }
+          continue;
+        }
         Presence p = target.presence(key, e.size(), job.source() instanceof JobSource.LocalFile f
             ? f.path() : null);
-        if (p instanceof Presence.Complete c && job.state() == JobState.FAILED) {
+        if (p instanceof Presence.Complete c) {
           // the job row first: only the sweep that turns it completed (and no retry since) may
           // record the file; any other finds the row changed and leaves the object alone
           if (ended.adopt(job, c.object().size())) {
@@ -79,14 +88,8 @@ public final class StorageSweep {
             }
             changed++;
           }
-        } else if (!ended.unchanged(job)) {
-          continue; // retried (or adopted elsewhere) since it was read: its object is not ours
-        } else if (p instanceof Presence.Complete c) {
-          target.delete(c.object().location());
-          log.info("Removed the stored object of job {} ({}), which was {}", job.id(), e.name(),
-              job.state().dbValue());
-          changed++;
-        } else {
+        } else if (ended.unchanged(job)) {
+          // a partial leftover; but not once the job was retried: its new worker may write there
           target.delete(((Presence.Incomplete) p).location());
         }
       } catch (ScoutFailure f) {

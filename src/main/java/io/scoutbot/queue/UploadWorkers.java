@@ -282,6 +282,7 @@ public final class UploadWorkers implements AutoCloseable {
     while (!paused()) {
       var job = queue.claim(request());
       if (job.isEmpty()) {
+        gatePassed = false;
         return ran;
       }
       if (heldBackAtTheGate(job.get())) {
@@ -308,7 +309,9 @@ public final class UploadWorkers implements AutoCloseable {
       wait = left.compareTo(wait) < 0 ? left : wait;
     } else if (inFlight.get() < capacity()) {
       var job = queue.claim(request());
-      if (job.isPresent()) {
+      if (job.isEmpty()) {
+        gatePassed = false; // the wait was for that job; a later one waits at the gate again
+      } else {
         if (heldBackAtTheGate(job.get())) {
           return;
         }

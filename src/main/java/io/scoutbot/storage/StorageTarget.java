@@ -37,6 +37,18 @@ public interface StorageTarget {
   void delete(String location);
 
   /**
+   * Where a file of {@code size} bytes stored under {@code key} lives, whole or in part: what
+   * {@link #delete} removes, found without reading anything (for a cancelled job's cleanup). The
+   * default asks {@link #presence}; backends that know their layout answer directly.
+   */
+  default String locationOf(String key, long size) {
+    return switch (presence(key, size, null)) {
+      case Presence.Complete c -> c.object().location();
+      case Presence.Incomplete i -> i.location();
+    };
+  }
+
+  /**
    * What the backend holds under {@code key} for a file of {@code size} bytes: the complete object
    * an earlier attempt stored (a worker that died before recording it, an answer that was lost),
    * or not. The queue asks before it declares a job failed and when it takes a job over, so the

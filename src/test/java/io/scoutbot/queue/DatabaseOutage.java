@@ -98,7 +98,7 @@ final class DatabaseOutage {
         new JobRunner.Ports(queue(), h.catalog, states(), h.catalog, h.storage, h.spool, h.jobDirs,
             io.scoutbot.fetch.Fetchers.localOnly(), Long.MAX_VALUE,
             io.scoutbot.safety.FilePolicy.allowAll()),
-        new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
+        new JobRunner.Governor(
             io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
         JobRunner.Routing.storeOnly(),
         h.policy, h.events, h.throughput,

@@ -112,7 +112,7 @@ public final class QueueHarness implements AutoCloseable {
     return new JobRunner(
         new JobRunner.Ports(queue, catalog, catalog, catalog, this.target, spool, jobDirs, fetcher,
             1L << 30, safety),
-        new JobRunner.Governor(Gate.open(), WorkLimit.fixed(maxConcurrent),
+        new JobRunner.Governor(WorkLimit.fixed(maxConcurrent),
             path -> gcRuns.incrementAndGet()),
         routing,
         policy, listener, throughput,

@@ -98,7 +98,7 @@ public final class QueueOpsBench {
               new io.scoutbot.cleanup.JobDirs(temp.resolve("jobs")),
               io.scoutbot.fetch.Fetchers.localOnly(), 1L << 30,
               io.scoutbot.safety.FilePolicy.allowAll()),
-          new JobRunner.Governor(Gate.open(), WorkLimit.fixed(1), GcPolicy.none()),
+          new JobRunner.Governor(WorkLimit.fixed(1), GcPolicy.none()),
         JobRunner.Routing.storeOnly(),
           RetryPolicy.withAttempts(3), JobListener.NONE, new Throughput(1e7),
           JobRunner.Seams.system());

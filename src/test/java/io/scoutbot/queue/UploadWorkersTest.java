@@ -379,7 +379,7 @@ class UploadWorkersTest {
               }
               return io.scoutbot.fetch.Fetchers.localOnly().fetch(request);
             }, 1 << 20, io.scoutbot.safety.FilePolicy.allowAll()),
-        new JobRunner.Governor(io.scoutbot.resource.Gate.open(),
+        new JobRunner.Governor(
             io.scoutbot.resource.WorkLimit.fixed(1), p -> {}),
         JobRunner.Routing.storeOnly(),
         h.policy, h.events, h.throughput,

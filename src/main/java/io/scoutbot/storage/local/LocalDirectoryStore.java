@@ -178,6 +178,11 @@ public final class LocalDirectoryStore implements StorageTarget, HealthCheck {
     }
   }
 
+  @Override
+  public String locationOf(String key, long size) {
+    return key;
+  }
+
   /**
    * Objects appear under their key only complete (written beside it, then renamed), so one of the
    * right size is whole; it is recorded with the SHA-256 of its own bytes.

@@ -182,7 +182,7 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
       return new StoredObject(RemotePaths.empty(key), 0, Sha256.empty(), 0);
     }
     String storage = session.storageId();
-    ObjectLayout layout = segmented.fits(size) ? segmented : plain;
+    ObjectLayout layout = layoutFor(size);
     try (FileChannel file = FileChannel.open(source, StandardOpenOption.READ);
         MemoryBudget.Operation op = budget.openOperation("pentaract upload " + key)) {
       StoredObject stored = layout.upload(storage, request, file, op);
@@ -235,12 +235,21 @@ public final class PentaractTarget implements StorageTarget, HealthCheck, AutoCl
   }
 
   @Override
+  public String locationOf(String key, long size) {
+    return size == 0 ? RemotePaths.empty(key) : layoutFor(size).location(key);
+  }
+
+  private ObjectLayout layoutFor(long size) {
+    return segmented.fits(size) ? segmented : plain;
+  }
+
+  @Override
   public Presence presence(String key, long size, Path source) {
     if (size == 0) {
       return new Presence.Complete(new StoredObject(RemotePaths.empty(key), 0, Sha256.empty(), 0));
     }
     String storage = session.storageId();
-    ObjectLayout layout = segmented.fits(size) ? segmented : plain;
+    ObjectLayout layout = layoutFor(size);
     try (MemoryBudget.Operation op = budget.openOperation("pentaract check " + key)) {
       return layout.complete(storage, key, size, source, op)
           .<Presence>map(Presence.Complete::new)
