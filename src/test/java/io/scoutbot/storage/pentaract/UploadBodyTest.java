@@ -2,6 +2,7 @@ package io.scoutbot.storage.pentaract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scoutbot.testing.MultipartReader;
 import io.scoutbot.transfer.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

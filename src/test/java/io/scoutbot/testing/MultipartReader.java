@@ -1,4 +1,4 @@
-package io.scoutbot.storage.pentaract;
+package io.scoutbot.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,16 +10,16 @@ import java.util.regex.Pattern;
 /**
  * Reads a {@code multipart/form-data} body part by part without holding a part in memory: each part's
  * body is an {@link InputStream} that ends at the next delimiter, like multer's stream. Not
- * thread-safe.
+ * thread-safe. Shared by the fakes of Pentaract and of the Bot API.
  */
-final class MultipartReader {
+public final class MultipartReader {
 
   private static final Pattern NAME = Pattern.compile("(?i)\\bname=\"([^\"]*)\"");
   private static final Pattern FILENAME = Pattern.compile("(?i)\\bfilename=\"([^\"]*)\"");
   private static final int BUFFER = 256 << 10;
 
   /** One part: its field name, its file name if any, and its body up to the next delimiter. */
-  record Part(String name, String filename, InputStream body) {}
+  public record Part(String name, String filename, InputStream body) {}
 
   private final InputStream in;
   private final byte[] delimiter;
@@ -30,7 +30,7 @@ final class MultipartReader {
   private boolean finished;
   private PartStream current;
 
-  MultipartReader(InputStream in, String boundary) throws IOException {
+  public MultipartReader(InputStream in, String boundary) throws IOException {
     this.in = in;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     // the first delimiter has no CRLF before it: pretend it had
@@ -40,7 +40,7 @@ final class MultipartReader {
   }
 
   /** The boundary parameter of a multipart content type, or null. */
-  static String boundary(String contentType) {
+  public static String boundary(String contentType) {
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       return null;
     }
@@ -49,7 +49,7 @@ final class MultipartReader {
   }
 
   /** The next part, or null after the last one; skips whatever is left of the current part. */
-  Part next() throws IOException {
+  public Part next() throws IOException {
     if (current != null) {
       current.transferTo(java.io.OutputStream.nullOutputStream());
       current = null;
