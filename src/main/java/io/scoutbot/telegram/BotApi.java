@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scoutbot.config.TelegramConfig;
 import io.scoutbot.retry.Disposition;
 import io.scoutbot.time.Sleeper;
+import io.scoutbot.transfer.InterruptWatch;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -232,7 +233,7 @@ public final class BotApi implements AutoCloseable {
         .addPathSegments(filePath)
         .build();
     Call call = http.newCall(new Request.Builder().url(fileUrl).get().build());
-    InterruptWatch watch = InterruptWatch.of(call::cancel);
+    InterruptWatch watch = InterruptWatch.onInterrupt("telegram-interrupt-watch", call::cancel);
     try {
       Response response = call.execute();
       if (response.code() != 200) {

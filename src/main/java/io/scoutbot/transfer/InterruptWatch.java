@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Runs an action (abort an HTTP request, kill a child process) when the thread that opened the watch
- * is interrupted. Blocking socket reads on platform threads and waits for other processes ignore
+ * Runs an action (abort an HTTP request to Pentaract or the Bot API, kill a child process) when
+ * the thread that opened the watch is interrupted. Blocking socket reads on platform threads and waits for other processes ignore
  * interrupts; cancelling a transfer is interrupting its thread, so something has to turn that into
  * a closed connection or a killed process, or a cancel would wait for the next byte.
  *
@@ -31,6 +31,9 @@ public final class InterruptWatch implements AutoCloseable {
             action.run();
             return;
           }
+          // a real sleep, not the Sleeper seam: this polls a real event (another thread's
+          // interrupt) and decides nothing by time; the tests' sleepers, which return at once,
+          // would turn it into a busy spin
           Thread.sleep(CHECK_EVERY);
         }
       } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scoutbot.config.Secret;
 import io.scoutbot.storage.pentaract.Failures.Call;
+import io.scoutbot.transfer.InterruptWatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,6 +32,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -57,7 +59,7 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Thread-safe: one pooled HttpClient 5 for all threads, at most {@code maxConcurrentUploads} upload
  * requests in flight (a hard semaphore; Pentaract queues the rest anyway), and one login at a time.
- * Interrupting a calling thread aborts its request at once ({@link InterruptGuard}): the call fails
+ * Interrupting a calling thread aborts its request at once ({@link InterruptWatch}): the call fails
  * as cancelled instead of waiting out Pentaract's answer.
  *
  * <p>Timeouts: connecting and every silence while bytes flow are bounded by the idle timeout
@@ -236,7 +238,7 @@ final class PentaractClient implements AutoCloseable {
     body.put("password", settings.password().reveal());
     HttpPost post = new HttpPost(URI.create(base + "/auth/login"));
     post.setEntity(new ByteArrayEntity(toJson(body), ContentType.APPLICATION_JSON));
-    try (InterruptGuard guard = InterruptGuard.watch(post);
+    try (InterruptWatch guard = abortOnInterrupt(post);
         CloseableHttpResponse r = open(Call.LOGIN, post)) {
       JsonAnswer answer = readJson(Call.LOGIN, "", r);
       JsonNode value = answer.body().get("access_token");
@@ -474,7 +476,7 @@ final class PentaractClient implements AutoCloseable {
     try {
       HttpUriRequestBase first = factory.build();
       first.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + used.value());
-      try (InterruptGuard guard = InterruptGuard.watch(first);
+      try (InterruptWatch guard = abortOnInterrupt(first);
           CloseableHttpResponse r = open(call, first)) {
         if (r.getCode() != 401) {
           return complete(r, handler);
@@ -484,7 +486,7 @@ final class PentaractClient implements AutoCloseable {
       AccessToken renewed = currentToken(used);
       HttpUriRequestBase again = factory.build();
       again.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + renewed.value());
-      try (InterruptGuard guard = InterruptGuard.watch(again);
+      try (InterruptWatch guard = abortOnInterrupt(again);
           CloseableHttpResponse r = open(call, again)) {
         if (r.getCode() == 401) {
           throw failure(call, target, r);
@@ -672,5 +674,10 @@ final class PentaractClient implements AutoCloseable {
 
     @Override
     public void onExchangeComplete(HttpConnection connection, boolean keepAlive) {}
+  }
+
+  /** Aborts {@code request} when the calling thread is interrupted (a blocked socket ignores it). */
+  private static InterruptWatch abortOnInterrupt(Cancellable request) {
+    return InterruptWatch.onInterrupt("pentaract-interrupt-guard", request::cancel);
   }
 }
