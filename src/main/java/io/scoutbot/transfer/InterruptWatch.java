@@ -5,9 +5,10 @@ import java.util.Objects;
 
 /**
  * Runs an action (abort an HTTP request to Pentaract or the Bot API, kill a child process) when
- * the thread that opened the watch is interrupted. Blocking socket reads on platform threads and waits for other processes ignore
- * interrupts; cancelling a transfer is interrupting its thread, so something has to turn that into
- * a closed connection or a killed process, or a cancel would wait for the next byte.
+ * the thread that opened the watch is interrupted. Blocking socket reads on platform threads and
+ * waits for other processes ignore interrupts; cancelling a transfer is interrupting its thread, so
+ * something has to turn that into a closed connection or a killed process, or a cancel (or a worker
+ * that lost its lease) would wait for the next byte.
  *
  * <p>Nothing in the JDK tells another thread about an interrupt, so a virtual thread looks every
  * {@link #CHECK_EVERY}. Thread-safe; one watch per operation, closed when the operation is done.
