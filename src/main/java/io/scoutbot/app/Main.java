@@ -73,7 +73,7 @@ public final class Main {
             out,
             err);
     try {
-      return RootCommand.commandLine(root).execute(args);
+      return RootCommand.commandLine(root, args).execute(args);
     } finally {
       Application a = app.get();
       if (a != null) {
