@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 jrun() {
-  "$JAVA_BIN" -Xmx64m -Dlogback.configurationFile="$root/src/main/resources/logback.xml" -cp "$cp" "$@"
+  "$JAVA_BIN" -Xmx64m -cp "$cp" "$@"
 }
 
 head -c $((size_mb << 20)) /dev/urandom > "$work/upload.bin"

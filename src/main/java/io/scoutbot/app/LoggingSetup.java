@@ -35,15 +35,8 @@ final class LoggingSetup {
   static void configure(LogConfig config, Verbosity verbosity) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
-    Encoder<ILoggingEvent> encoder = encoder(ctx, config.json());
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(ctx);
-    console.setName("stderr");
-    console.setTarget("System.err");
-    console.setEncoder(encoder);
-    console.start();
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(console);
+    root.addAppender(stderr(ctx, encoder(ctx, config.json())));
     Level level = Level.toLevel(config.level(), Level.INFO);
     if (verbosity == Verbosity.QUIET && !level.isGreaterOrEqual(Level.WARN)) {
       level = Level.WARN;
@@ -60,6 +53,17 @@ final class LoggingSetup {
     Level poolErrors = root.getLevel().isGreaterOrEqual(Level.ERROR) ? root.getLevel()
         : Level.ERROR;
     ctx.getLogger("com.zaxxer.hikari.pool").setLevel(poolErrors);
+  }
+
+  /** The started appender that writes log lines to stderr (stdout belongs to command output). */
+  static ConsoleAppender<ILoggingEvent> stderr(LoggerContext ctx, Encoder<ILoggingEvent> encoder) {
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(ctx);
+    console.setName("stderr");
+    console.setTarget("System.err");
+    console.setEncoder(encoder);
+    console.start();
+    return console;
   }
 
   /** The started encoder for LOG_FORMAT: JSON lines ({@link JsonLineEncoder}) or text lines. */

@@ -2,10 +2,14 @@ package io.scoutbot.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,5 +100,32 @@ class LoggingSetupTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"
             + " INFO  \\[.*\\] Example - x 5 y\n");
+  }
+
+  @Test
+  void bootstrap_isFoundByLogbackAsAService() {
+    assertThat(ServiceLoader.load(Configurator.class).stream().map(ServiceLoader.Provider::type))
+        .containsExactly(LoggingBootstrap.class);
+  }
+
+  @Test
+  void bootstrap_writesWarningsAndErrorsToStderrAsTextLines_andStopsLogbacksOwnLookup() {
+    LoggerContext ctx = new LoggerContext();
+    LoggingBootstrap bootstrap = new LoggingBootstrap();
+    bootstrap.setContext(ctx);
+
+    assertThat(bootstrap.configure(ctx))
+        .isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    assertThat(root.getLevel()).isEqualTo(Level.WARN);
+    List<String> appenders = new ArrayList<>();
+    root.iteratorForAppenders().forEachRemaining(a -> appenders.add(a.getName()));
+    assertThat(appenders).containsExactly("stderr");
+    ConsoleAppender<ILoggingEvent> stderr = (ConsoleAppender<ILoggingEvent>) root.getAppender("stderr");
+    assertThat(stderr.isStarted()).isTrue();
+    assertThat(stderr.getTarget()).isEqualTo("System.err");
+    assertThat(((PatternLayoutEncoder) stderr.getEncoder()).getPattern())
+        .isEqualTo("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n");
   }
 }
