@@ -267,7 +267,7 @@ class LauncherTest {
   }
 
   @Test
-  void commandsThatMoveNoFileData_runWithC1Only_serveAndTransfersKeepC2_andJavaOptsWins()
+  void oneShotCommands_runWithC1OnlyAndFewerCompilations_transfersKeepTheDefaults_javaOptsWins()
       throws IOException {
     jdk("temurin-21", "21.0.5", true, true);
     builtJar();
@@ -280,11 +280,14 @@ class LauncherTest {
     Run overridden = launch(null, List.of(), Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4"),
         "status");
 
-    assertThat(list.out()).contains(" -XX:TieredStopAtLevel=1 -jar ");
-    assertThat(help.out()).contains(" -XX:TieredStopAtLevel=1 -jar ");
-    assertThat(serve.out()).doesNotContain("TieredStopAtLevel");
-    assertThat(upload.out()).doesNotContain("TieredStopAtLevel");
-    assertThat(download.out()).doesNotContain("TieredStopAtLevel");
+    assertThat(list.out())
+        .contains(" -XX:CompileThresholdScaling=10 -XX:TieredStopAtLevel=1 -jar ");
+    assertThat(help.out())
+        .contains(" -XX:CompileThresholdScaling=10 -XX:TieredStopAtLevel=1 -jar ");
+    for (Run transfer : List.of(serve, upload, download)) {
+      assertThat(transfer.out()).doesNotContain("TieredStopAtLevel")
+          .doesNotContain("CompileThresholdScaling");
+    }
     assertThat(overridden.out())
         .contains("-XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -jar ");
   }
