@@ -1,10 +1,16 @@
 package io.scoutbot.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.scoutbot.files.FileView;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,8 +21,7 @@ import java.util.Map;
  */
 final class Output {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final PrintWriter out;
   private final PrintWriter err;
@@ -40,13 +45,57 @@ final class Output {
 
   void document(Object value) {
     if (json) {
-      try {
-        out.println(JSON.writeValueAsString(value));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot render JSON output", e);
-      }
+      out.println(render(value));
     }
     out.flush();
+  }
+
+  /**
+   * The document as Jackson's ObjectMapper with INDENT_OUTPUT writes it. Commands build their
+   * documents from maps, lists, strings, numbers and booleans, which are written here with
+   * jackson-core alone: building an ObjectMapper took about a tenth of {@code list --json}'s start.
+   */
+  static String render(Object value) {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(text)) {
+      g.useDefaultPrettyPrinter();
+      write(g, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot render JSON output", e);
+    }
+    return text.toString();
+  }
+
+  private static void write(JsonGenerator g, Object value) throws IOException {
+    switch (value) {
+      case null -> g.writeNull();
+      case String s -> g.writeString(s);
+      case Boolean b -> g.writeBoolean(b);
+      case Integer i -> g.writeNumber(i);
+      case Long l -> g.writeNumber(l);
+      case Double d -> g.writeNumber(d);
+      case Float f -> g.writeNumber(f);
+      case BigDecimal d -> g.writeNumber(d);
+      case BigInteger i -> g.writeNumber(i);
+      case Enum<?> e -> g.writeString(e.name());
+      case Map<?, ?> m -> {
+        g.writeStartObject();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          g.writeFieldName(String.valueOf(e.getKey()));
+          write(g, e.getValue());
+        }
+        g.writeEndObject();
+      }
+      case Collection<?> c -> {
+        g.writeStartArray();
+        for (Object item : c) {
+          write(g, item);
+        }
+        g.writeEndArray();
+      }
+      // anything else (none of today's documents) as ObjectMapper writes it, built only then
+      default -> new ObjectMapper().writeValue(g, value);
+    }
   }
 
   /** One line on stderr saying what is wrong, beside a result that was printed anyway. */
