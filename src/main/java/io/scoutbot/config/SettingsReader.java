@@ -127,7 +127,9 @@ final class SettingsReader {
   Duration interval(String name, long dflt, long max, String unitName, Duration unit) {
     long n =
         integer(name, dflt, 1, max, "expected a whole number of " + unitName + " from 1 to " + max);
-    return unit.multipliedBy(n);
+    // not multipliedBy: its BigDecimal arithmetic initialises BigDecimal, ~10 ms of a one-shot
+    // command's start; these intervals are at most weeks, far from a long's nanoseconds
+    return Duration.ofNanos(Math.multiplyExact(unit.toNanos(), n));
   }
 
   /** An absolute http(s) URL with a host. */
