@@ -1,6 +1,9 @@
 package io.scoutbot.app;
 
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -13,6 +16,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
 
 /**
  * The training run behind the launcher's AOT cache (JDK 25+, JEP 483/514): runs the one-shot commands
@@ -21,7 +26,8 @@ import java.util.stream.Stream;
  * java -XX:AOTCacheOutput=FILE -cp scoutbot.jar io.scoutbot.app.AotTraining}; the cache then serves
  * {@code java -XX:AOTCache=FILE -jar scoutbot.jar COMMAND}. Main thread only; deletes what it made.
  * Exits 1 (and the launcher runs without a cache) if a command fails, since a cache trained on a
- * failure would hold the wrong classes.
+ * failure would hold the wrong classes. Given a directory, it also copies SQLite's native library
+ * there for the launcher to point later commands at ({@code -Dorg.sqlite.lib.path}).
  */
 public final class AotTraining {
 
@@ -41,7 +47,30 @@ public final class AotTraining {
       System.err.println("AOT training: these commands failed: " + String.join("; ", failed));
       System.exit(1);
     }
+    if (args.length > 0) {
+      copySqliteLibrary(Path.of(args[0]));
+    }
     System.exit(0);
+  }
+
+  /**
+   * Copies the SQLite driver's native library for this platform (the one the training just loaded)
+   * into {@code dir}. Without it, every command that opens the database extracts the 1 MB library
+   * from the jar into java.io.tmpdir, compares the copy byte by byte and runs {@code uname} to pick
+   * the platform: ~50 ms of {@code list}'s start (docs/BENCHMARKS.md).
+   */
+  private static void copySqliteLibrary(Path dir) throws IOException {
+    String name = LibraryLoaderUtil.getNativeLibName();
+    String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
+    try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        System.err.println("AOT training: no " + resource + " in the jar; commands extract the"
+            + " SQLite library as before");
+        return;
+      }
+      Files.createDirectories(dir);
+      Files.copy(in, dir.resolve(name), REPLACE_EXISTING);
+    }
   }
 
   /** Runs the commands in {@code dir}; returns the ones that did not exit 0. */

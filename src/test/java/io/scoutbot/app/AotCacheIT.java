@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher's AOT cache, made for real from the fat jar: {@link AotTraining} runs its commands
  * to the end (a command renamed or broken would make it fail, and the launcher would then quietly
- * run without a cache), and a later {@code java -jar} takes the cache. Needs a JDK 25+ test JVM.
+ * run without a cache), and a later {@code java -jar} takes the cache and the SQLite library the
+ * training copied. Needs a JDK 25+ test JVM.
  */
 @Timeout(300)
 class AotCacheIT {
@@ -54,16 +55,23 @@ class AotCacheIT {
 
     Path tmp = Files.createDirectories(work.resolve("tmp"));
 
+    Path sqlite = work.resolve("sqlite-native");
+
     Run training = java("-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-XX:AOTCacheOutput=" + cache,
-        "-cp", jar, "io.scoutbot.app.AotTraining");
+        "-cp", jar, "io.scoutbot.app.AotTraining", sqlite.toString());
 
     assertThat(training.exit()).as(training.err()).isZero();
     assertThat(cache).isNotEmptyFile();
     assertThat(tmp).as("the training's data folder is gone")
         .isDirectoryNotContaining("glob:**/scoutbot-aot-training*");
+    assertThat(sqlite).isDirectoryContaining("glob:**/libsqlitejdbc.*");
 
-    Run list = java("-Xmx256m", "-XX:AOTCache=" + cache, "-Xlog:aot=info:stderr", "-jar", jar,
-        "list", "--json");
+    // SQLite's temp directory is a file, so it cannot extract its library: the command works only
+    // with the training's copy
+    Path notADirectory = Files.writeString(work.resolve("not-a-directory"), "");
+    Run list = java("-Xmx256m", "-XX:AOTCache=" + cache, "-Xlog:aot=info:stderr",
+        "-Dorg.sqlite.lib.path=" + sqlite, "-Dorg.sqlite.tmpdir=" + notADirectory,
+        "-jar", jar, "list", "--json");
 
     assertThat(list.exit()).as(list.err()).isZero();
     assertThat(list.out()).contains("\"total_files\" : 0");

@@ -201,7 +201,9 @@ class LauncherTest {
         + " io.scoutbot.app.AotTraining");
     assertThat(list.out()).contains("-XX:AOTCache=" + cache)
         .contains("-Xlog:disable -Xlog:all=warning:stderr")
+        .contains("-Dorg.sqlite.lib.path=" + cache + ".native ")
         .endsWith("-jar " + project.resolve("target/scoutbot.jar") + " list --json\n");
+    assertThat(Path.of(cache + ".native", "libsqlitejdbc.so")).isNotEmptyFile();
     assertThat(Files.readAllLines(trainingLog)).as("trained once").hasSize(1);
   }
 
@@ -328,14 +330,17 @@ class LauncherTest {
 
   /**
    * A fake JDK whose java, asked to write an AOT cache (-XX:AOTCacheOutput=FILE), logs the call to
-   * {@link #trainingLog} and writes FILE, or fails when {@code trains} is false.
+   * {@link #trainingLog} and writes FILE and, like AotTraining, a SQLite library into the directory
+   * given last; or fails when {@code trains} is false.
    */
   private Path aotJdk(String name, String version, boolean trains) throws IOException {
     Path home = jdk(name, version, true, true);
     script(home.resolve("bin/java"),
-        "for a in \"$@\"; do case \"$a\" in -XX:AOTCacheOutput=*)\n"
+        "for a in \"$@\"; do last=\"$a\"; done\n"
+            + "for a in \"$@\"; do case \"$a\" in -XX:AOTCacheOutput=*)\n"
             + "  echo \"$*\" >> '" + trainingLog + "'\n"
-            + (trains ? "  echo cache > \"${a#-XX:AOTCacheOutput=}\"; exit 0;;\n" : "  exit 1;;\n")
+            + (trains ? "  mkdir -p \"$last\"; echo lib > \"$last/libsqlitejdbc.so\"\n"
+                + "  echo cache > \"${a#-XX:AOTCacheOutput=}\"; exit 0;;\n" : "  exit 1;;\n")
             + "esac; done\n"
             + "echo \"ran $0 $*\"\n");
     return home;
