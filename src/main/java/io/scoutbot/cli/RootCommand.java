@@ -4,25 +4,15 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
 
 /**
  * {@code scoutbot}: the root of the command tree; holds the lazily built application context. Used
- * by the main thread only.
+ * by the main thread only. Its model is built in code (see {@link #commandLine}), not read from
+ * annotations like the subcommands', which took a third of {@code --help}'s samples.
  */
-@Command(
-    name = "scoutbot",
-    mixinStandardHelpOptions = true,
-    versionProvider = RootCommand.Version.class,
-    description = "Stores users' files in Pentaract (or a local directory) without overloading the host.",
-    footer = {
-      "",
-      "Exit codes: 0 success, 1 the operation failed, 2 bad usage or bad configuration.",
-      "Settings come from the environment and ./.env; see README.md."
-    })
 public final class RootCommand implements Runnable {
 
   /**
@@ -49,6 +39,14 @@ public final class RootCommand implements Runnable {
 
   /** A subcommand of the root: its name, its picocli class and the root's help line for it. */
   record Subcommand(String name, Class<?> type, String summary) {}
+
+  private static final String DESCRIPTION =
+      "Stores users' files in Pentaract (or a local directory) without overloading the host.";
+  private static final String[] FOOTER = {
+    "",
+    "Exit codes: 0 success, 1 the operation failed, 2 bad usage or bad configuration.",
+    "Settings come from the environment and ./.env; see README.md."
+  };
 
   private final Function<Verbosity, CliContext> context;
   private final PrintWriter out;
@@ -78,13 +76,8 @@ public final class RootCommand implements Runnable {
     return commandLine(root, s -> argumentFile || named.contains(s.name()));
   }
 
-  /** As {@link #commandLine(RootCommand, String...)}, building every subcommand. */
-  static CommandLine fullCommandLine(RootCommand root) {
-    return commandLine(root, s -> true);
-  }
-
   private static CommandLine commandLine(RootCommand root, Predicate<Subcommand> build) {
-    CommandLine cl = new CommandLine(root);
+    CommandLine cl = new CommandLine(root.spec());
     for (Subcommand s : SUBCOMMANDS) {
       if (build.test(s)) {
         cl.addSubcommand(s.name(), s.type());
@@ -116,7 +109,25 @@ public final class RootCommand implements Runnable {
     return err;
   }
 
-  @Spec CommandSpec spec;
+  private CommandSpec spec;
+
+  /**
+   * The root's model: what {@code @Command(name = "scoutbot", mixinStandardHelpOptions = true,
+   * versionProvider = Version.class, description = DESCRIPTION, footer = FOOTER)} would make.
+   * RootCommandTest compares the help and errors with that annotated model.
+   */
+  CommandSpec spec() {
+    if (spec == null) {
+      spec = CommandSpec.wrapWithoutInspection(this).name("scoutbot")
+          .versionProvider(new Version());
+      spec.usageMessage().description(DESCRIPTION).footer(FOOTER);
+      spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+          .description("Show this help message and exit.").build());
+      spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+          .description("Print version information and exit.").build());
+    }
+    return spec;
+  }
 
   @Override
   public void run() {
