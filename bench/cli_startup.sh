@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One-shot command latency: `./scoutbot --help`, `list --json` and `status --json`, each a fresh
-# process through the launcher, as it runs them (AOT cache, C1 only), without the AOT cache
-# (SCOUTBOT_AOT=off), and without either (also JAVA_OPTS=-XX:TieredStopAtLevel=4), against the
-# yardstick `java -version` on the same JVM. With
+# process through the launcher, as it runs them (AOT cache, C1 only with fewer compilations),
+# without the AOT cache (SCOUTBOT_AOT=off), and without either (also JAVA_OPTS undoing the
+# launcher's JIT flags), against the yardstick `java -version` on the same JVM. With
 # BASELINE=DIR (another checkout whose jar is built, e.g. an older commit), its launcher runs the
 # same commands in the same hyperfine run, for a before/after table. hyperfine (Debian package
 # `hyperfine`) runs every command RUNS times after WARMUP runs; wall-clock medians and mean CPU
@@ -22,13 +22,15 @@ java_bin="$(./scoutbot --print-java)"
 export LOG_LEVEL=warn
 
 commands=(--command-name="java -version (yardstick)" "$java_bin -version")
+# undoes the launcher's JIT flags for one-shot commands (hyperfine -N splits words like a shell)
+jit_defaults='JAVA_OPTS=-XX:TieredStopAtLevel=4\ -XX:CompileThresholdScaling=1'
 add_tree() { # label, launcher, data dir, with the rows that turn this tree's speed-ups off (1/0)
   DATA_DIR="$3" "$2" list --json >/dev/null # creates and migrates the database (and the cache)
   local c
   for c in "--help" "list --json" "status --json"; do
     if [ "$4" = 1 ]; then
-      commands+=(--command-name="$1 $c, C2, no AOT cache"
-        "env DATA_DIR=$3 SCOUTBOT_AOT=off JAVA_OPTS=-XX:TieredStopAtLevel=4 $2 $c")
+      commands+=(--command-name="$1 $c, JIT defaults, no AOT cache"
+        "env DATA_DIR=$3 SCOUTBOT_AOT=off $jit_defaults $2 $c")
       commands+=(--command-name="$1 $c, no AOT cache" "env DATA_DIR=$3 SCOUTBOT_AOT=off $2 $c")
     fi
     commands+=(--command-name="$1 $c" "env DATA_DIR=$3 $2 $c")
