@@ -9,9 +9,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
 
 /**
- * {@code scoutbot}: the root of the command tree; holds the lazily built application context. Used
- * by the main thread only. Its model is built in code (see {@link #commandLine}), not read from
- * annotations like the subcommands', which took a third of {@code --help}'s samples.
+ * {@code scoutbot}: the root of the command tree; holds the lazily built application context. Built
+ * and parsed on the main thread. Its model is made in code (see {@link #spec}), not read from
+ * annotations like the subcommands', which took a third of {@code --help}'s start-up samples.
  */
 public final class RootCommand implements Runnable {
 
@@ -22,8 +22,10 @@ public final class RootCommand implements Runnable {
   static final List<Subcommand> SUBCOMMANDS = List.of(
       new Subcommand("serve", ServeCommand.class,
           "Run the service, including the upload queue's workers."),
-      new Subcommand("upload", UploadCommand.class, "Store one or more files and print their codes."),
-      new Subcommand("download", DownloadCommand.class, "Fetch a stored file by its code, verified."),
+      new Subcommand("upload", UploadCommand.class,
+          "Store one or more files and print their codes."),
+      new Subcommand("download", DownloadCommand.class,
+          "Fetch a stored file by its code, verified."),
       new Subcommand("list", ListCommand.class, "List your stored files, newest first."),
       new Subcommand("info", InfoCommand.class, "Show everything known about one of your files."),
       new Subcommand("delete", DeleteCommand.class,

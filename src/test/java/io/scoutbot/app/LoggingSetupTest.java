@@ -122,7 +122,8 @@ class LoggingSetupTest {
     List<String> appenders = new ArrayList<>();
     root.iteratorForAppenders().forEachRemaining(a -> appenders.add(a.getName()));
     assertThat(appenders).containsExactly("stderr");
-    ConsoleAppender<ILoggingEvent> stderr = (ConsoleAppender<ILoggingEvent>) root.getAppender("stderr");
+    ConsoleAppender<ILoggingEvent> stderr =
+        (ConsoleAppender<ILoggingEvent>) root.getAppender("stderr");
     assertThat(stderr.isStarted()).isTrue();
     assertThat(stderr.getTarget()).isEqualTo("System.err");
     assertThat(((PatternLayoutEncoder) stderr.getEncoder()).getPattern())
