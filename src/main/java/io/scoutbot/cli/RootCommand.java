@@ -16,6 +16,7 @@ import picocli.CommandLine;
     subcommands = {
       ServeCommand.class,
       UploadCommand.class,
+      FetchCommand.class,
       DownloadCommand.class,
       ListCommand.class,
       InfoCommand.class,
