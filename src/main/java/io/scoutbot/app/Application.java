@@ -9,6 +9,7 @@ import io.scoutbot.cleanup.TempSweeper;
 import io.scoutbot.cli.CliContext;
 import io.scoutbot.config.ScoutConfig;
 import io.scoutbot.db.Database;
+import io.scoutbot.download.NetGuard;
 import io.scoutbot.fetch.Fetchers;
 import io.scoutbot.files.FileDesk;
 import io.scoutbot.files.StatusParts;
@@ -177,6 +178,7 @@ final class Application implements CliContext, AutoCloseable {
             new JdbcPreferences(database, clock), queue.limits(), spool,
             storage, gate, workLimit, events, this::workersFor, throughput,
             config.pentaract().maxConcurrentUploads(), config.nodeId(), WATCH_INTERVAL,
+            url -> NetGuard.of(config.download().allowPrivateNetworks()).screen(url),
             new StatusParts(
                 new StatusReport.Service(config.nodeId(), config.dataDir().toString(),
                     Version.current()),

@@ -7,6 +7,7 @@ import io.scoutbot.catalog.FileStates;
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.fetch.JobSource;
+import io.scoutbot.fetch.UrlScreen;
 import io.scoutbot.queue.Job;
 import io.scoutbot.queue.JobActions;
 import io.scoutbot.queue.JobBoard;
@@ -98,6 +99,7 @@ public final class FileDesk implements AutoCloseable {
    * @param slots uploads running at once (PENTARACT_MAX_CONCURRENT_UPLOADS), for estimates
    * @param node this host's name: local-file jobs run on it
    * @param watchInterval how often jobs run by other processes are looked at
+   * @param urls refuses at submission a URL its fetch would refuse for certain
    * @param status what the status report reads besides the queue
    */
   public record Parts(
@@ -119,6 +121,7 @@ public final class FileDesk implements AutoCloseable {
       int slots,
       String node,
       Duration watchInterval,
+      UrlScreen urls,
       StatusParts status) {
 
     public Parts {
@@ -139,6 +142,7 @@ public final class FileDesk implements AutoCloseable {
       Objects.requireNonNull(throughput, "throughput");
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(watchInterval, "watchInterval");
+      Objects.requireNonNull(urls, "urls");
       Objects.requireNonNull(status, "status");
     }
   }
@@ -307,9 +311,12 @@ public final class FileDesk implements AutoCloseable {
   private Job enqueue(long ownerId, Submission s) throws InterruptedException {
     return switch (s.kind()) {
       case LOCAL_FILE -> enqueueLocal(ownerId, s);
-      case URL -> record(ownerId, new JobSource.Url(s.url()),
-          s.name() != null ? cleanName(s.name()) : nameFromUrl(s.url()), s.size(), s.tag(),
-          route(s), null);
+      case URL -> {
+        p.urls().screen(s.url());
+        yield record(ownerId, new JobSource.Url(s.url()),
+            s.name() != null ? cleanName(s.name()) : nameFromUrl(s.url()), s.size(), s.tag(),
+            route(s), null);
+      }
       case TELEGRAM_FILE -> record(ownerId, new JobSource.TelegramFile(s.telegramFileId()),
           cleanName(s.name() == null ? "file" : s.name()), s.size(), s.tag(), route(s), null);
     };

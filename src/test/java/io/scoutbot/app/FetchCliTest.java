@@ -98,7 +98,7 @@ class FetchCliTest {
   }
 
   @Test
-  void fetch_ofTheCloudMetadataAddress_isRefusedByDefault_sayingWhyAndHowToAllowIt() {
+  void fetch_ofTheCloudMetadataAddress_isRefusedByDefault_sayingWhyAndHowToAllowIt_beforeAnyJob() {
     Run r = run("fetch", "http://169.254.169.254/latest/meta-data/", "--json");
 
     assertThat(r.exit()).isEqualTo(1);
@@ -107,7 +107,9 @@ class FetchCliTest {
     assertThat(f.get("error").asText())
         .contains("169.254.169.254 is a link-local address")
         .contains("DOWNLOAD_ALLOW_PRIVATE_NETWORKS=true");
+    assertThat(f.has("job_id")).as("refused at submission: no job, no code").isFalse();
     assertThat(r.err()).contains("error: ").contains("link-local");
+    assertThat(run("queue", "--all", "--json").json().get("jobs")).isEmpty();
   }
 
   @Test
