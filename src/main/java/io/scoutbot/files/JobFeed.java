@@ -136,9 +136,7 @@ final class JobFeed implements JobListener, AutoCloseable {
 
   @Override
   public void progress(Job job, String phase, long bytes, long total) {
-    if (subs.isEmpty()) {
-      return;
-    }
+    // the rate is kept even with nobody subscribed: the status report's transfers read it
     long now = nanos.getAsLong();
     Moving m = moving.get(job.id());
     if (m == null || !m.phase().equals(phase)) {
@@ -148,6 +146,9 @@ final class JobFeed implements JobListener, AutoCloseable {
     double seconds = (now - m.startNanos()) / 1e9;
     double rate = seconds > 0.5 ? bytes / seconds : 0;
     rates.put(job.id(), rate);
+    if (subs.isEmpty()) {
+      return;
+    }
     Instant eta = total >= 0 && rate > 0
         ? clock.instant().plusMillis((long) ((total - bytes) / rate * 1000)) : null;
     seen.computeIfPresent(job.id(), (id, s) -> new Seen(s.ownerId(), s.state(), s.attempts(),

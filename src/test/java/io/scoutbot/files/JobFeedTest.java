@@ -71,6 +71,19 @@ class JobFeedTest {
   }
 
   @Test
+  void theRateOfAJobRunningHere_isKnownToTheStatusReport_evenWithNobodySubscribed() {
+    Job job = running(1, 7);
+
+    feed.progress(job, "storing", 0, 1000);
+    clock.advance(Duration.ofSeconds(2));
+    feed.progress(job, "storing", 400, 1000);
+
+    assertThat(feed.rate(1)).isEqualTo(200.0);
+    feed.completed(job, null);
+    assertThat(feed.rate(1)).isZero();
+  }
+
+  @Test
   void eachSubscriber_getsOnlyItsOwnersEvents_andAClosedOneNothingMore() {
     List<JobEvent> seven = new CopyOnWriteArrayList<>();
     List<JobEvent> eight = new CopyOnWriteArrayList<>();
