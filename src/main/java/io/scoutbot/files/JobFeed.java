@@ -61,6 +61,12 @@ final class JobFeed implements JobListener, AutoCloseable {
   private record Seen(long ownerId, JobState state, int attempts, String lastError, String phase,
       long bytes, long atNanos) {}
 
+  /**
+   * How far a job moving bytes is in {@code phase}, and how fast: fresher than the job's row, whose
+   * progress is written with the lease's heartbeats.
+   */
+  record Motion(String phase, long bytes, double bytesPerSecond) {}
+
   /** A phase of a job running here: what the progress events' rate and ETA come from. */
   private record Moving(String phase, long startNanos) {}
 
@@ -74,8 +80,8 @@ final class JobFeed implements JobListener, AutoCloseable {
   private final List<Sub> subs = new CopyOnWriteArrayList<>();
   private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
   private final Map<Long, Moving> moving = new ConcurrentHashMap<>();
-  /** The latest rate of each job moving bytes, for the status report's transfers. */
-  private final Map<Long, Double> rates = new ConcurrentHashMap<>();
+  /** Where each job moving bytes is now, for the status report's transfers. */
+  private final Map<Long, Motion> rates = new ConcurrentHashMap<>();
   /** Jobs whose end the callbacks told, with when: the watcher must not tell it again. */
   private final Map<Long, Long> endedHere = new ConcurrentHashMap<>();
   private Thread watcher;
@@ -145,7 +151,7 @@ final class JobFeed implements JobListener, AutoCloseable {
     }
     double seconds = (now - m.startNanos()) / 1e9;
     double rate = seconds > 0.5 ? bytes / seconds : 0;
-    rates.put(job.id(), rate);
+    rates.put(job.id(), new Motion(phase, bytes, rate));
     if (subs.isEmpty()) {
       return;
     }
@@ -216,9 +222,9 @@ final class JobFeed implements JobListener, AutoCloseable {
         nanos.getAsLong()));
   }
 
-  /** The latest rate of job {@code jobId} in bytes per second, or 0 when not known. */
-  double rate(long jobId) {
-    return rates.getOrDefault(jobId, 0.0);
+  /** Where job {@code jobId} is now, when it is moving bytes. */
+  Optional<Motion> motion(long jobId) {
+    return Optional.ofNullable(rates.get(jobId));
   }
 
   private void ended(long id) {
@@ -318,7 +324,7 @@ final class JobFeed implements JobListener, AutoCloseable {
       boolean samePhase = j.phase().equals(s.phase());
       double seconds = (now - s.atNanos()) / 1e9;
       double rate = samePhase && seconds > 0 ? (j.progressBytes() - s.bytes()) / seconds : 0;
-      rates.put(j.id(), Math.max(rate, 0));
+      rates.put(j.id(), new Motion(j.phase(), j.progressBytes(), Math.max(rate, 0)));
       long total = j.size();
       Instant eta = total >= 0 && rate > 0
           ? clock.instant().plusMillis((long) ((total - j.progressBytes()) / rate * 1000)) : null;

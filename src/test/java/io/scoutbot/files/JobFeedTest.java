@@ -71,16 +71,16 @@ class JobFeedTest {
   }
 
   @Test
-  void theRateOfAJobRunningHere_isKnownToTheStatusReport_evenWithNobodySubscribed() {
+  void theRateAndBytesOfAJobRunningHere_areKnownToTheStatusReport_evenWithNobodySubscribed() {
     Job job = running(1, 7);
 
     feed.progress(job, "storing", 0, 1000);
     clock.advance(Duration.ofSeconds(2));
     feed.progress(job, "storing", 400, 1000);
 
-    assertThat(feed.rate(1)).isEqualTo(200.0);
+    assertThat(feed.motion(1)).hasValue(new JobFeed.Motion("storing", 400, 200.0));
     feed.completed(job, null);
-    assertThat(feed.rate(1)).isZero();
+    assertThat(feed.motion(1)).isEmpty();
   }
 
   @Test
