@@ -34,6 +34,8 @@ class JobFeedTest {
       new Estimates(board, new Throughput(1e6), 1, "local", clock), clock, clock,
       d -> Thread.sleep(d), Duration.ofHours(1));
   private final List<JobEvent> got = new CopyOnWriteArrayList<>();
+  private final RowBoard rows = new RowBoard();
+  private final StepSleeper steps = new StepSleeper();
 
   @AfterEach
   void close() {
@@ -120,11 +122,7 @@ class JobFeedTest {
   @Test
   void aJobQueuedHere_thatAnotherProcessFinishesBeforeAnyLook_stillEndsWithItsEvent()
       throws Exception {
-    RowBoard rows = new RowBoard();
-    StepSleeper steps = new StepSleeper();
-    try (JobFeed watched = new JobFeed(rows, new EmptyCatalog(),
-        new Estimates(rows, new Throughput(1e6), 1, "local", clock), clock, clock, steps,
-        Duration.ofSeconds(1))) {
+    try (JobFeed watched = watchedFeed()) {
       watched.subscribe(OptionalLong.of(7), Duration.ZERO, got::add);
       Job queued = job(5, 7, JobState.PENDING);
       rows.put(queued);
@@ -145,11 +143,7 @@ class JobFeedTest {
   @Test
   void aJobOfAnotherOwner_runningHere_isNotTakenForFinished_byAWatcherListingOneOwner()
       throws Exception {
-    RowBoard rows = new RowBoard();
-    StepSleeper steps = new StepSleeper();
-    try (JobFeed watched = new JobFeed(rows, new EmptyCatalog(),
-        new Estimates(rows, new Throughput(1e6), 1, "local", clock), clock, clock, steps,
-        Duration.ofSeconds(1))) {
+    try (JobFeed watched = watchedFeed()) {
       List<JobEvent> all = new CopyOnWriteArrayList<>();
       watched.subscribe(OptionalLong.of(7), Duration.ZERO, got::add);
       Job other = job(9, 8, JobState.RUNNING);
@@ -168,6 +162,13 @@ class JobFeedTest {
           .as("the rate still counts from the phase's start: the look left the job alone")
           .isBetween(140.0, 160.0);
     }
+  }
+
+  /** A feed over {@link #rows} whose watcher looks once per {@link StepSleeper#look}. */
+  private JobFeed watchedFeed() {
+    return new JobFeed(rows, new EmptyCatalog(),
+        new Estimates(rows, new Throughput(1e6), 1, "local", clock), clock, clock, steps,
+        Duration.ofSeconds(1));
   }
 
   private static Job job(long id, long owner, JobState state) {
