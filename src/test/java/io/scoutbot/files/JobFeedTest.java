@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class JobFeedTest {
 
   private final ManualClock clock = new ManualClock();
-  private final JobBoard board = new EmptyBoard();
+  private final JobBoard board = new RowBoard(); // nothing in it
   private final JobFeed feed = new JobFeed(board, new EmptyCatalog(),
       new Estimates(board, new Throughput(1e6), 1, "local", clock), clock, clock,
       d -> Thread.sleep(d), Duration.ofHours(1));
@@ -222,29 +222,6 @@ class JobFeedTest {
           .filter(j -> query.owner().isEmpty()
               || query.owner().getAsLong() == j.ownerId())
           .toList();
-    }
-
-    @Override
-    public QueueUsage usage(long ownerId) {
-      return new QueueUsage(0, 0);
-    }
-
-    @Override
-    public QueueCounts counts() {
-      return new QueueCounts(0, 0, 0, 0, 0, 0, null);
-    }
-  }
-
-  /** A queue with nothing in it. */
-  private static final class EmptyBoard implements JobBoard {
-    @Override
-    public Optional<Job> find(long id) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<Job> list(JobQuery query) {
-      return List.of();
     }
 
     @Override
