@@ -8,12 +8,13 @@
 # of curl's and upload's), peak RSS (the yardstick's is the larger of the two). The SHA-256 the store
 # reports and the stored file's own are checked against the source's. The storing phase's time comes
 # from the job runner's log line ("Upload completed ... in N ms"), so the table can split ScoutBot's
-# wall time into fetching and storing. Rounds are interleaved, alternating which side goes first.
+# wall time into fetching and storing; the server's CPU while each command runs comes from /proc.
+# Rounds are interleaved, alternating which side goes first.
 # The source is random bytes written once (not sparse): a sparse file would be read from no disk
 # blocks at all, flattering the server, which shares the two cores with both sides; random bytes
 # leave no layer anything to compress. It is read once before the rounds, so both sides fetch it from
 # the page cache. Governor thresholds are 100 % (this measures the transfer, not throttling on a
-# busy machine) and the download cap is raised above the file's size (the default is 500 MB).
+# busy machine) and DOWNLOAD_MAX_MB is raised above the file's size (its default, 500, is below it).
 # Settings: ROUNDS (default 5), SIZE_MB (default 1024, MiB), BENCH_DIR (where the temp dir goes;
 # needs about 3 x SIZE_MB free).
 set -euo pipefail
