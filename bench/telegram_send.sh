@@ -41,10 +41,11 @@ for _ in $(seq 300); do [ "$(wc -l < "$work/fake.env")" -ge 3 ] && break; sleep 
 setting() { sed -n "s/^$1=//p" "$work/fake.env"; }
 base="$(setting TELEGRAM_API_BASE_URL)"
 token="$(setting BOT_TOKEN)"
-[ -n "$base" ] && [ -n "$token" ] || { echo "the fake Bot API did not start" >&2; exit 1; }
+[ -n "$base" ] && [ -n "$token" ] \
+  || { echo "the fake Bot API did not start:" >&2; cat "$work/fake.log" >&2; exit 1; }
 printf 'url = "%s/bot%s/sendDocument"\n' "$base" "$token" > "$work/curl.cfg"
 
-# KEY: the numbers of a /usr/bin/time -v report: "wall_s cpu_s rss_kib".
+# The numbers of the last /usr/bin/time -v report: "wall_s cpu_s rss_kib".
 timed() {
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, t, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + t[i] }
@@ -72,10 +73,12 @@ curl_send() { # FILE SHA OUT
   echo "$wall $cpu $rss $wall $(stat -c %s "$1")" >> "$work/$3"
 }
 ours_send() { # FILE SHA OUT
-  BOT_TOKEN="$token" TELEGRAM_API_BASE_URL="$base" TELEGRAM_LOCAL_API=true LOG_LEVEL=warn \
+  # its stderr is shown only if it fails (ScoutBot's messages carry no token: Redactor)
+  BOT_TOKEN="$token" TELEGRAM_API_BASE_URL="$base" TELEGRAM_LOCAL_API=true \
     /usr/bin/time -v -o "$work/time" "$JAVA_BIN" -Xmx64m \
     -Dlogback.configurationFile="$root/src/main/resources/logback.xml" \
-    -cp "$cp" io.scoutbot.telegram.TelegramSendBench "$1" > "$work/ours.out" 2>> "$work/ours.log"
+    -cp "$cp" io.scoutbot.telegram.TelegramSendBench "$1" > "$work/ours.out" 2> "$work/ours.log" \
+    || { echo "ScoutBot's send failed:" >&2; cat "$work/ours.log" >&2; exit 1; }
   check_stored "$2"
   read -r send _ bytes < <(tail -n 1 "$work/ours.out")
   read -r wall cpu rss < <(timed)

@@ -14,10 +14,11 @@ import java.time.Duration;
 /**
  * Benchmark client: sends one file into chat 1 with {@code sendDocument} through the production
  * delivery path ({@link FileDelivery} over {@link BotApi}, with the GC-after-upload policy the
- * service builds) and prints the wall time and the process CPU time of the send alone (JVM
- * start-up not counted). Settings come from the environment, as the service reads them
- * ({@code BOT_TOKEN}, {@code TELEGRAM_API_BASE_URL}, {@code TELEGRAM_LOCAL_API}), so the token
- * never appears on a command line. Used by {@code bench/telegram_send.sh}; single-threaded.
+ * service builds; an open gate and one work slot, since the governor is not what is measured) and
+ * prints the wall time and the process CPU time of the send alone (JVM start-up not counted).
+ * Settings come from the environment, as the service reads them ({@code BOT_TOKEN}, {@code
+ * TELEGRAM_API_BASE_URL}, {@code TELEGRAM_LOCAL_API}), so the token never appears on a command
+ * line. Used by {@code bench/telegram_send.sh}; single-threaded.
  */
 public final class TelegramSendBench {
 
@@ -34,8 +35,7 @@ public final class TelegramSendBench {
     Path file = Path.of(args[0]);
     int sends = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     long size = Files.size(file);
-    ScoutConfig config =
-        ConfigLoader.fromMap(System.getenv(), Path.of("").toAbsolutePath());
+    ScoutConfig config = ConfigLoader.fromMap(System.getenv(), Path.of("").toAbsolutePath());
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (BotApi api = BotApi.open(config.telegram(), Sleeper.system());
         CoalescingGc gc = CoalescingGc.create(config.resource().gcAfterUpload(), GC_WINDOW)) {
