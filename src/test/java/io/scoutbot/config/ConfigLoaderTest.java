@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         # comment
         RESOURCE_CPU_THRESHOLD=70
         export RESOURCE_MEMORY_THRESHOLD="65.5"
-        PENTARACT_STORAGE='My Storage'  
+        PENTARACT_STORAGE='My Storage' \s
         LOG_LEVEL=debug # trailing comment
         """);
 
