@@ -4,6 +4,7 @@ import io.scoutbot.config.TelegramConfig;
 import io.scoutbot.files.FileDesk;
 import io.scoutbot.files.FilePage;
 import io.scoutbot.files.FileView;
+import io.scoutbot.files.JobEvent;
 import io.scoutbot.files.JobView;
 import io.scoutbot.files.Sizes;
 import io.scoutbot.files.Submission;
@@ -60,6 +61,9 @@ public final class ScoutBot implements AutoCloseable {
   static final int PAGE_SIZE = 10;
   /** Jobs {@code /queue} shows. */
   static final int QUEUE_SHOWN = 15;
+  /** Jobs that ended this recently get their last word again at start ({@link #catchUp}). */
+  private static final Duration CATCH_UP = Duration.ofMinutes(10);
+  private static final int CATCH_UP_JOBS = 200;
   /** How long {@link #close()} lets a command being handled finish. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
@@ -139,6 +143,7 @@ public final class ScoutBot implements AutoCloseable {
             + " here; set it to your user ids to keep others out");
       }
       events = p.desk().subscribe(OptionalLong.empty(), Duration.ofSeconds(1), status);
+      catchUp();
       if (!pace.tick().isZero()) {
         ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bot-status-ticker").daemon().factory());
@@ -147,6 +152,27 @@ public final class ScoutBot implements AutoCloseable {
       }
     }
     return p.updates().start(COMMANDS, in -> handlers.execute(() -> handle(in)));
+  }
+
+  /**
+   * Gives the jobs that ended shortly before this process started their last word: a process
+   * stopped (or killed) within the edit interval after a job ended never showed it, and no event
+   * will come for a finished job. Telegram ignores an edit that changes nothing.
+   */
+  private void catchUp() {
+    java.time.Instant since = p.clock().instant().minus(CATCH_UP);
+    for (JobView j : p.desk().jobs(OptionalLong.empty(), CATCH_UP_JOBS)) {
+      if (!j.state().finished() || j.finishedAt() == null || j.finishedAt().isBefore(since)
+          || StatusTag.parse(j.tag()).isEmpty()) {
+        continue;
+      }
+      status.accept(switch (j.state()) {
+        case COMPLETED -> j.delivered() ? new JobEvent.Delivered(j, null)
+            : new JobEvent.Completed(j, null);
+        case CANCELLED -> new JobEvent.Cancelled(j);
+        default -> new JobEvent.Failed(j, j.lastError(), false);
+      });
+    }
   }
 
   /** Shows the status texts whose time has come (the ticker calls it every second). */
