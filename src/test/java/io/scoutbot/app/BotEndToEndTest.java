@@ -266,6 +266,71 @@ class BotEndToEndTest {
   }
 
   @Test
+  void documentOver20MbOnTheCloudApi_isExplained_andNeverFetched() throws Exception {
+    serve(Map.of());
+    FakeBotApi.FakeFile big = telegram.addFile(sparseFile("big.iso", 21L << 20), "big.iso",
+        "application/octet-stream");
+
+    telegram.chat(ALICE, "Alice").document(big, "/storage");
+
+    FakeBotApi.BotMessage reply = awaitMessage(ALICE, t -> t.startsWith("❌"));
+    assertThat(reply.visibleText()).contains("big.iso").contains("20 MB")
+        .contains("telegram-bot-api --local").contains("TELEGRAM_API_BASE_URL");
+    assertThat(telegram.calls("getfile")).isEmpty();
+    assertThat(app.files().jobs(java.util.OptionalLong.of(ALICE), 10)).isEmpty();
+  }
+
+  @Test
+  void photoGetsAHintToSendAFile_whileAVideoIsStoredAsItIs() throws Exception {
+    serve(Map.of());
+    FakeBotApi.FakeFile photo = telegram.addFile(randomFile("p.jpg", 5000), "p.jpg", "image/jpeg");
+    Path clip = randomFile("clip.mp4", 400_000);
+    FakeBotApi.FakeFile video = telegram.addFile(clip, "clip.mp4", "video/mp4");
+
+    telegram.chat(ALICE, "Alice").photo(photo, "/storage");
+    awaitMessage(ALICE, t -> t.startsWith("📸") && t.contains("as a file"));
+    telegram.chat(ALICE, "Alice").video(video, "/storage");
+
+    FakeBotApi.BotMessage stored = awaitMessage(ALICE, t -> t.startsWith("✅ Stored"));
+    assertThat(stored.visibleText()).contains("clip.mp4");
+    assertThat(app.files().info(ALICE, code(stored)).orElseThrow().sha256())
+        .isEqualTo(sha256(clip));
+  }
+
+  @Test
+  void replyingStorageToADocument_storesThatDocument() throws Exception {
+    serve(Map.of());
+    Path original = randomFile("later.txt", 10_000);
+    FakeBotApi.UserChat alice = telegram.chat(ALICE, "Alice");
+    int sent = alice.document(telegram.addFile(original, "later.txt", "text/plain"), null);
+    awaitMessage(ALICE, t -> t.contains("reply /storage to it"));
+
+    alice.reply("/storage", sent);
+
+    FakeBotApi.BotMessage stored = awaitMessage(ALICE, t -> t.startsWith("✅ Stored"));
+    assertThat(app.files().info(ALICE, code(stored)).orElseThrow().sha256())
+        .isEqualTo(sha256(original));
+  }
+
+  @Test
+  void modeQueueCancelAndUnknown_answerInOneMessageEach() throws Exception {
+    serve(Map.of());
+    FakeBotApi.UserChat alice = telegram.chat(ALICE, "Alice");
+
+    alice.text("/mode chat");
+    awaitMessage(ALICE, t -> t.startsWith("✅ From now on"));
+    alice.text("/queue");
+    awaitMessage(ALICE, t -> t.contains("no jobs"));
+    alice.text("/cancel 4242");
+    awaitMessage(ALICE, t -> t.startsWith("❌") && t.contains("4242"));
+    alice.text("/frobnicate <b>");
+    awaitMessage(ALICE, t -> t.startsWith("❓ Unknown command: /frobnicate"));
+
+    assertThat(app.files().mode(ALICE)).isEqualTo(Submission.Mode.CHAT);
+    assertThat(telegram.botMessages(ALICE)).hasSize(4);
+  }
+
+  @Test
   void startsPolling_afterDeletingTheWebhook_withTheCommandMenu() throws Exception {
     telegram.setWebhook("https://example.org/hook");
     serve(Map.of());
