@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -44,6 +46,8 @@ final class StatusMessages implements Consumer<JobEvent> {
   private final Duration minInterval;
   private final Function<JobView, Optional<FileView>> stored;
   private final Map<MessageRef, Shown> shown = new HashMap<>();
+  /** Messages that could not be edited (deleted, or the bot blocked): never tried again. */
+  private final Set<MessageRef> gone = new HashSet<>();
 
   /**
    * @param stored the catalog's entry for a completed job's file
@@ -79,6 +83,9 @@ final class StatusMessages implements Consumer<JobEvent> {
   /** Shows {@code text} now if the message may be edited now, else when it may. */
   synchronized void offer(MessageRef message, Html text, boolean last)
       throws InterruptedException {
+    if (gone.contains(message)) {
+      return;
+    }
     Shown s = shown.computeIfAbsent(message, m -> new Shown());
     s.last |= last;
     if (text.equals(s.text)) {
@@ -122,6 +129,7 @@ final class StatusMessages implements Consumer<JobEvent> {
       log.info("Could not update status message {} in chat {}: {}", message.messageId(),
           message.chatId(), f.getMessage());
       shown.remove(message);
+      gone.add(message);
       return;
     }
     forgetIfDone(message, s);
