@@ -143,8 +143,7 @@ final class Application implements CliContext, AutoCloseable {
   private final WebServer web;
 
   /** The serve-wide pool; its own lock, since the lifecycle stops it while close() holds this. */
-  private final AtomicReference<UploadWorkers> workers =
-      new AtomicReference<>();
+  private final AtomicReference<UploadWorkers> workers = new AtomicReference<>();
 
   /** @param env the process environment (yt-dlp is looked for on its PATH) */
   Application(ScoutConfig config, boolean serving, Map<String, String> env) {
@@ -431,6 +430,13 @@ final class Application implements CliContext, AutoCloseable {
           ? "listening on " + config.http().host() + ":" + config.http().port()
           : "off (HTTP_ADDR=off)"));
     }
+    if (bot != null) {
+      // only when configured: a bot that is off on purpose is not a component that is down
+      c.put("bot", bot.receiving()
+          ? new StatusReport.Health("bot", true, "receiving updates from " + botApi.baseUrl())
+          : new StatusReport.Health("bot", false, "not receiving updates: Telegram at "
+              + botApi.baseUrl() + " could not be reached or refused the token; retrying"));
+    }
     urls.ytDlpHealth().ifPresent(h -> c.put("yt_dlp", h));
     return c;
   }
@@ -548,8 +554,8 @@ final class Application implements CliContext, AutoCloseable {
     try {
       bot.start();
     } catch (BotApiFailure e) {
-      log.warn("The Telegram bot could not start ({}); serve runs on and tries again", e
-          .getMessage());
+      log.warn("The Telegram bot could not start ({}); serve runs on and tries again",
+          e.getMessage());
       botStarter = Thread.ofVirtual().name("scoutbot-bot-start").start(this::retryBotStart);
     }
   }

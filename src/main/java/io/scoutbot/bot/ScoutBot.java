@@ -119,6 +119,7 @@ public final class ScoutBot implements AutoCloseable {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bot-update-", 0).factory());
   private ScheduledExecutorService ticker;
   private Subscription events;
+  private volatile boolean receiving;
 
   public ScoutBot(Parts parts, Pace pace) {
     this.p = parts;
@@ -151,7 +152,14 @@ public final class ScoutBot implements AutoCloseable {
             pace.tick().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
-    return p.updates().start(COMMANDS, in -> handlers.execute(() -> handle(in)));
+    BotIdentity me = p.updates().start(COMMANDS, in -> handlers.execute(() -> handle(in)));
+    receiving = true;
+    return me;
+  }
+
+  /** Whether updates are being received (started, and not closed). */
+  public boolean receiving() {
+    return receiving;
   }
 
   /**
@@ -520,6 +528,7 @@ public final class ScoutBot implements AutoCloseable {
   /** Stops receiving updates, lets commands being handled finish briefly, stops the edits. */
   @Override
   public synchronized void close() {
+    receiving = false;
     p.updates().close();
     handlers.shutdown();
     try {

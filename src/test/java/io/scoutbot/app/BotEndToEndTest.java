@@ -336,6 +336,7 @@ class BotEndToEndTest {
     serve(Map.of());
 
     assertThat(telegram.webhook()).isEmpty();
+    assertThat(app.files().status().components().get("bot").up()).isTrue();
     assertThat(telegram.commands()).extracting(c -> c.get("command"))
         .contains("storage", "download", "mode", "queue", "cancel", "help");
   }
