@@ -28,11 +28,13 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -126,7 +128,7 @@ public final class ScoutBot implements AutoCloseable {
     this.pace = pace;
     this.access = new Access(parts.config().allowedUserIds(), parts.config().adminUserIds());
     this.status = new StatusMessages(parts.messages(), parts.clock(), pace.editEvery(),
-        j -> j.code() == null ? java.util.Optional.empty() : parts.desk().info(j.ownerId(),
+        j -> j.code() == null ? Optional.empty() : parts.desk().info(j.ownerId(),
             j.code()));
   }
 
@@ -168,7 +170,7 @@ public final class ScoutBot implements AutoCloseable {
    * will come for a finished job. Telegram ignores an edit that changes nothing.
    */
   private void catchUp() {
-    java.time.Instant since = p.clock().instant().minus(CATCH_UP);
+    Instant since = p.clock().instant().minus(CATCH_UP);
     for (JobView j : p.desk().jobs(OptionalLong.empty(), CATCH_UP_JOBS)) {
       if (!j.state().finished() || j.finishedAt() == null || j.finishedAt().isBefore(since)
           || StatusTag.parse(j.tag()).isEmpty()) {

@@ -21,8 +21,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -106,6 +108,14 @@ class BotEndToEndTest {
     assertThat(back.sha256()).isEqualTo(sha256(original));
     assertThat(back.fileName()).isEqualTo("report <final>.pdf");
     assertThat(back.caption()).contains("Code: " + code);
+
+    telegram.chat(ALICE, "Alice").text("/storage info " + code);
+    assertThat(awaitMessage(ALICE, t -> t.startsWith("📄 File Information")).visibleText())
+        .contains("Name: report <final>.pdf").contains("Type: application/pdf")
+        .contains("State: completed");
+    telegram.chat(ALICE, "Alice").text("/storage stats");
+    assertThat(awaitMessage(ALICE, t -> t.startsWith("📊 Storage Statistics")).visibleText())
+        .contains("Files: 1").contains("Total Size: 2.9MiB").contains("Success Rate: 100.0%");
   }
 
   @Test
@@ -223,7 +233,7 @@ class BotEndToEndTest {
     assertThat(telegram.botMessages(MALLORY)).extracting(FakeBotApi.BotMessage::visibleText)
         .containsOnly("❌ You are not authorized to use this bot.");
     assertThat(telegram.calls("getfile")).isEmpty();
-    assertThat(app.files().jobs(java.util.OptionalLong.of(MALLORY), 10)).isEmpty();
+    assertThat(app.files().jobs(OptionalLong.of(MALLORY), 10)).isEmpty();
   }
 
   @Test
@@ -277,7 +287,7 @@ class BotEndToEndTest {
     assertThat(reply.visibleText()).contains("big.iso").contains("20 MB")
         .contains("telegram-bot-api --local").contains("TELEGRAM_API_BASE_URL");
     assertThat(telegram.calls("getfile")).isEmpty();
-    assertThat(app.files().jobs(java.util.OptionalLong.of(ALICE), 10)).isEmpty();
+    assertThat(app.files().jobs(OptionalLong.of(ALICE), 10)).isEmpty();
   }
 
   @Test
@@ -344,13 +354,13 @@ class BotEndToEndTest {
   // ---------------------------------------------------------------- helpers
 
   private FakeBotApi.BotMessage awaitMessage(long chat,
-      java.util.function.Predicate<String> visible) {
+      Predicate<String> visible) {
     return await().atMost(WAIT).until(() -> find(chat, visible), Optional::isPresent)
         .orElseThrow();
   }
 
   private Optional<FakeBotApi.BotMessage> find(long chat,
-      java.util.function.Predicate<String> visible) {
+      Predicate<String> visible) {
     return telegram.botMessages(chat).stream()
         .filter(m -> m.visibleText() != null && visible.test(m.visibleText())).findFirst();
   }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,7 +119,7 @@ class BotRestartIT {
     assertThat(ps.err("serve-2")).doesNotContain(telegram.token());
   }
 
-  private Optional<FakeBotApi.BotMessage> status(java.util.function.Predicate<String> text) {
+  private Optional<FakeBotApi.BotMessage> status(Predicate<String> text) {
     List<FakeBotApi.BotMessage> messages = telegram.botMessages(ALICE);
     return messages.stream().filter(m -> m.visibleText() != null && text.test(m.visibleText()))
         .findFirst();
