@@ -146,7 +146,8 @@ public final class ScoutBot implements AutoCloseable {
             + " here; set it to your user ids to keep others out");
       }
       events = p.desk().subscribe(OptionalLong.empty(), Duration.ofSeconds(1), status);
-      catchUp();
+      // in the background: up to a few hundred edits must not delay serve's start
+      Thread.ofVirtual().name("bot-status-catch-up").start(this::catchUp);
       if (!pace.tick().isZero()) {
         ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bot-status-ticker").daemon().factory());
@@ -171,7 +172,15 @@ public final class ScoutBot implements AutoCloseable {
    */
   private void catchUp() {
     Instant since = p.clock().instant().minus(CATCH_UP);
-    for (JobView j : p.desk().jobs(OptionalLong.empty(), CATCH_UP_JOBS)) {
+    List<JobView> jobs;
+    try {
+      jobs = p.desk().jobs(OptionalLong.empty(), CATCH_UP_JOBS);
+    } catch (RuntimeException e) {
+      log.warn("Could not read the jobs that ended before this start ({}); their status messages"
+          + " keep their last text", e.getMessage());
+      return;
+    }
+    for (JobView j : jobs) {
       if (!j.state().finished() || j.finishedAt() == null || j.finishedAt().isBefore(since)
           || StatusTag.parse(j.tag()).isEmpty()) {
         continue;

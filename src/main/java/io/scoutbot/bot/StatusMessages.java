@@ -125,6 +125,13 @@ final class StatusMessages implements Consumer<JobEvent> {
       messages.edit(message, text, Keyboard.NONE);
       s.text = text;
     } catch (ScoutFailure f) {
+      if (f.disposition().retryable()) {
+        // a hiccup (5xx, a dropped connection, a long 429): the text waits for the next turn
+        log.debug("Status message {} in chat {} not updated this time: {}", message.messageId(),
+            message.chatId(), f.getMessage());
+        s.pending = text;
+        return;
+      }
       // the user deleted the message or blocked the bot: the job goes on without it
       log.info("Could not update status message {} in chat {}: {}", message.messageId(),
           message.chatId(), f.getMessage());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scoutbot.files.FileView;
 import io.scoutbot.files.JobEvent;
 import io.scoutbot.files.JobView;
+import io.scoutbot.retry.Disposition;
+import io.scoutbot.retry.ScoutFailure;
 import io.scoutbot.telegram.Html;
 import io.scoutbot.telegram.Keyboard;
 import io.scoutbot.telegram.MessageRef;
@@ -103,6 +105,31 @@ class StatusMessagesTest {
   }
 
   @Test
+  void editThatFailsForAMoment_isMadeAgainAtTheNextTurn() throws Exception {
+    messages.failNext = new ScoutFailure("Telegram answered 502", Disposition.RETRY);
+    status.accept(new JobEvent.Cancelled(job("a.pdf", JobView.State.CANCELLED)));
+    assertThat(messages.edits).isEmpty();
+
+    clock.advance(Duration.ofSeconds(5));
+    status.flushDue();
+
+    assertThat(messages.edits).singleElement().asString().contains("Cancelled.");
+  }
+
+  @Test
+  void messageTheUserDeleted_isLeftAlone() throws Exception {
+    messages.failNext = new ScoutFailure("Bad Request: message to edit not found",
+        Disposition.PERMANENT);
+    status.accept(progress(10));
+    clock.advance(Duration.ofSeconds(10));
+    status.accept(progress(50));
+    status.flushDue();
+
+    assertThat(messages.attempts).isEqualTo(1);
+    assertThat(messages.edits).isEmpty();
+  }
+
+  @Test
   void queued_showsPositionAndEta() throws Exception {
     status.accept(new JobEvent.Queued(job("a.pdf", JobView.State.PENDING), 3,
         clock.instant().plusSeconds(125)));
@@ -129,6 +156,8 @@ class StatusMessagesTest {
   /** Records edits of the status message. */
   private static final class RecordingMessages implements Messages {
     final List<String> edits = new CopyOnWriteArrayList<>();
+    volatile ScoutFailure failNext;
+    volatile int attempts;
 
     @Override
     public MessageRef send(long chatId, Html text, Keyboard keyboard) {
@@ -143,6 +172,12 @@ class StatusMessagesTest {
     @Override
     public boolean edit(MessageRef message, Html text, Keyboard keyboard) {
       assertThat(message).isEqualTo(STATUS);
+      attempts++;
+      ScoutFailure f = failNext;
+      if (f != null) {
+        failNext = null;
+        throw f;
+      }
       edits.add(text.markup());
       return true;
     }
