@@ -1,5 +1,6 @@
 package io.scoutbot.bot;
 
+import io.scoutbot.files.Deletion;
 import io.scoutbot.files.FilePage;
 import io.scoutbot.files.FileView;
 import io.scoutbot.files.JobView;
@@ -137,9 +138,13 @@ final class Replies {
         new Keyboard.Button("❌ Cancel", "del-no"));
   }
 
-  static Html deleted(FileView f) {
-    return Html.format("✅ File deleted successfully:\n🔖 Code: <code>%s</code>\n📄 Name: %s",
-        f.code(), f.name());
+  static Html deleted(Deletion d) {
+    FileView f = d.file();
+    return Html.format("✅ File deleted successfully:\n🔖 Code: <code>%s</code>\n📄 Name: %s%s",
+        f.code(), f.name(), d.leftOver() == null ? Html.text("")
+            // the reason is in the log: it may name paths on the server
+            : Html.text("\n\n⚠️ The storage could not remove its data yet; it is removed"
+                + " automatically later. The file is gone from your list already."));
   }
 
   static Html stats(StorageStats s) {

@@ -477,8 +477,7 @@ public final class ScoutBot implements AutoCloseable {
         p.messages().edit(c.message(), Replies.page(files), Replies.pageButtons(files));
         p.answers().answer(c.id(), null, false);
       } else if (data.startsWith("del:")) {
-        FileView f = p.desk().delete(c.userId(), data.substring(4));
-        edit(c, Replies.deleted(f));
+        edit(c, Replies.deleted(p.desk().remove(c.userId(), data.substring(4))));
         p.answers().answer(c.id(), "Deleted", false);
       } else if (data.equals("del-no")) {
         edit(c, Html.text("❌ Deletion cancelled."));

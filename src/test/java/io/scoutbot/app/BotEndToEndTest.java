@@ -215,6 +215,29 @@ class BotEndToEndTest {
     await().atMost(WAIT).until(() -> message(ALICE, confirm.messageId()).visibleText()
         .startsWith("✅ File deleted"));
     assertThat(object).doesNotExist();
+    assertThat(message(ALICE, confirm.messageId()).visibleText()).doesNotContain("could not");
+    assertThat(app.files().info(ALICE, f.code())).isEmpty();
+  }
+
+  @Test
+  void deleteWhoseObjectCannotBeRemovedNow_saysWhatWasLeft() throws Exception {
+    serve(Map.of());
+    app.files().store(ALICE, List.of(Submission.localCopy(randomFile("stuck.bin", 1000))),
+        e -> {});
+    FileView f = app.files().list(ALICE).getFirst();
+    // the object's place holds a non-empty folder: the store cannot remove it
+    Path object = dir.resolve("data/storage").resolve(f.remotePath());
+    Files.delete(object);
+    Files.createDirectories(object.resolve("inside"));
+
+    telegram.chat(ALICE, "Alice").text("/storage delete " + f.code());
+    FakeBotApi.BotMessage confirm = awaitMessage(ALICE, t -> t.startsWith("⚠️ Confirm Deletion"));
+    telegram.chat(ALICE, "Alice").press(confirm.messageId(), "del:" + f.code());
+
+    await().atMost(WAIT).until(() -> message(ALICE, confirm.messageId()).visibleText()
+        .startsWith("✅ File deleted"));
+    assertThat(message(ALICE, confirm.messageId()).visibleText())
+        .contains("could not remove its data yet").contains("removed automatically later");
     assertThat(app.files().info(ALICE, f.code())).isEmpty();
   }
 
