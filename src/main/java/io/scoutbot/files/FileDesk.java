@@ -569,14 +569,23 @@ public final class FileDesk implements AutoCloseable {
    * @return the file as it was before it was deleted
    */
   public FileView delete(long ownerId, String code) {
+    return remove(ownerId, code).file();
+  }
+
+  /**
+   * Like {@link #delete}, and says whether the stored object is gone too: when the backend cannot
+   * remove it now, the file is still deleted for its owner and the answer says why the object is
+   * left (for a front end to tell the user).
+   */
+  public Deletion remove(long ownerId, String code) {
     String c = FileCodes.normalise(code);
     StoredFile f = (c == null ? Optional.<StoredFile>empty() : p.deleted().markDeleted(ownerId, c))
         .orElseThrow(() -> notFound(code));
     // a file deleted before it was uploaded must not keep its job, quota and temp copy
     cancelPendingFor(ownerId, f.code());
-    removeObject(f);
+    ScoutFailure left = removeObject(f);
     log.info("Deleted {} ({})", f.code(), f.name());
-    return Views.file(f);
+    return new Deletion(Views.file(f), left == null ? null : left.getMessage());
   }
 
   /**

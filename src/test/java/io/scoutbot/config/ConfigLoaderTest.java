@@ -282,6 +282,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_adminUserIds_defaultToTheFirstAllowedId_asWritten() {
+    assertThat(load(env("ALLOWED_USER_ID", "90,12,34")).telegram().adminUserIds())
+        .containsExactly(90L);
+    assertThat(load(env("ALLOWED_USER_ID", "90,12", "ADMIN_USER_IDS", "12,7")).telegram()
+        .adminUserIds()).containsExactlyInAnyOrder(12L, 7L);
+    assertThat(load(env()).telegram().adminUserIds()).as("nobody without any ids").isEmpty();
+  }
+
+  @Test
   void load_nonLoopbackAddressWithToken_isAccepted() {
     ScoutConfig c = load(env("HTTP_ADDR", "[::]:9090", "HTTP_TOKEN", "abc"));
     assertThat(c.http().host()).isEqualTo("::");
