@@ -11,8 +11,9 @@ import io.scoutbot.telegram.Messages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class StatusMessages implements Consumer<JobEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(StatusMessages.class);
+  private static final int GONE_KEPT = 1000;
 
   /** What one message shows and what it is to show next. */
   private static final class Shown {
@@ -46,8 +48,17 @@ final class StatusMessages implements Consumer<JobEvent> {
   private final Duration minInterval;
   private final Function<JobView, Optional<FileView>> stored;
   private final Map<MessageRef, Shown> shown = new HashMap<>();
-  /** Messages that could not be edited (deleted, or the bot blocked): never tried again. */
-  private final Set<MessageRef> gone = new HashSet<>();
+  /**
+   * Messages that could not be edited (deleted, or the bot blocked): not tried again. Forgotten at
+   * their job's last event, and bounded, so a long uptime does not collect them for ever; one that
+   * is forgotten too early costs one more refused edit.
+   */
+  private final Set<MessageRef> gone = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<MessageRef, Boolean> eldest) {
+      return size() > GONE_KEPT;
+    }
+  });
 
   /**
    * @param stored the catalog's entry for a completed job's file
@@ -84,6 +95,9 @@ final class StatusMessages implements Consumer<JobEvent> {
   synchronized void offer(MessageRef message, Html text, boolean last)
       throws InterruptedException {
     if (gone.contains(message)) {
+      if (last) {
+        gone.remove(message); // no event of this job follows
+      }
       return;
     }
     Shown s = shown.computeIfAbsent(message, m -> new Shown());

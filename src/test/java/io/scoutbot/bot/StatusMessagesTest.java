@@ -130,6 +130,20 @@ class StatusMessagesTest {
   }
 
   @Test
+  void messageTheUserDeleted_isForgotten_onceItsJobHasEnded() throws Exception {
+    messages.failNext = new ScoutFailure("Bad Request: message to edit not found",
+        Disposition.PERMANENT);
+    status.accept(progress(10));
+    status.accept(new JobEvent.Failed(job("a.pdf", JobView.State.FAILED), "refused", false));
+    assertThat(messages.attempts).as("the end is not shown on a deleted message").isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(10));
+    status.accept(progress(20)); // the same message id, after the job ended: not remembered
+
+    assertThat(messages.attempts).isEqualTo(2);
+  }
+
+  @Test
   void queued_showsPositionAndEta() throws Exception {
     status.accept(new JobEvent.Queued(job("a.pdf", JobView.State.PENDING), 3,
         clock.instant().plusSeconds(125)));
