@@ -39,10 +39,10 @@ VOLUME /data
 WORKDIR /data
 USER scoutbot
 
-# Until the HTTP status server exists (GET /health), the health check is a one-shot `status`: it
-# exits 1 when the database or the storage backend is down (or the configuration is bad). A small
-# heap and no sampler (no 2 s wait for a CPU figure) keep this second JVM cheap; the launcher runs
-# it with C1 only.
+# The health check is a one-shot `status`, which needs no HTTP client in the image (GET /health of
+# the status server would): it exits 1 when the database or the storage backend is down (or the
+# configuration is bad). A small heap and no sampler (no 2 s wait for a CPU figure) keep this
+# second JVM cheap; the launcher runs it with C1 only.
 HEALTHCHECK --interval=60s --timeout=30s --start-period=60s --retries=3 \
   CMD ["env", "RESOURCE_MONITORING_ENABLED=false", "JAVA_OPTS=-Xmx48m", "/app/scoutbot", "status", "--json"]
 

@@ -1,5 +1,6 @@
 package io.scoutbot.app;
 
+import io.scoutbot.bot.ScoutBot;
 import io.scoutbot.catalog.FileCodes;
 import io.scoutbot.catalog.JdbcFileCatalog;
 import io.scoutbot.catalog.StoredFile;
@@ -9,6 +10,7 @@ import io.scoutbot.cleanup.TempSweeper;
 import io.scoutbot.cli.CliContext;
 import io.scoutbot.config.ScoutConfig;
 import io.scoutbot.db.Database;
+import io.scoutbot.download.NetGuard;
 import io.scoutbot.fetch.Fetchers;
 import io.scoutbot.files.FileDesk;
 import io.scoutbot.files.StatusParts;
@@ -22,6 +24,7 @@ import io.scoutbot.metrics.QueueMeters;
 import io.scoutbot.metrics.ResourceHistory;
 import io.scoutbot.metrics.TransferMetrics;
 import io.scoutbot.prefs.JdbcPreferences;
+import io.scoutbot.queue.ChatDelivery;
 import io.scoutbot.queue.CodeRegistrar;
 import io.scoutbot.queue.JdbcUploadQueue;
 import io.scoutbot.queue.Job;
@@ -42,10 +45,20 @@ import io.scoutbot.resource.ResourceMonitor;
 import io.scoutbot.resource.ResourceProbe;
 import io.scoutbot.resource.ResourceSnapshot;
 import io.scoutbot.resource.ThrottleGate;
+import io.scoutbot.resource.WorkLimit;
 import io.scoutbot.safety.FilePolicy;
 import io.scoutbot.storage.StorageTarget;
 import io.scoutbot.storage.local.LocalDirectoryStore;
 import io.scoutbot.storage.pentaract.PentaractTarget;
+import io.scoutbot.telegram.BotApi;
+import io.scoutbot.telegram.BotApiFailure;
+import io.scoutbot.telegram.CallbackAnswers;
+import io.scoutbot.telegram.DeliveryRequest;
+import io.scoutbot.telegram.FileDelivery;
+import io.scoutbot.telegram.Html;
+import io.scoutbot.telegram.Messages;
+import io.scoutbot.telegram.TelegramFileFetcher;
+import io.scoutbot.telegram.Updates;
 import io.scoutbot.time.Sleeper;
 import io.scoutbot.web.Readiness;
 import io.scoutbot.web.WebServer;
@@ -58,6 +71,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +100,10 @@ final class Application implements CliContext, AutoCloseable {
   private static final double PRIOR_BYTES_PER_SECOND = 10 * 1024 * 1024;
   /** How often jobs run by another process are looked at by a waiting CLI or a subscriber. */
   private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
+  /** How long one getUpdates waits on the Bot API server for an update. */
+  private static final Duration POLL_TIMEOUT = Duration.ofSeconds(50);
+  /** The longest wait between two tries to start the bot while Telegram cannot be reached. */
+  private static final Duration BOT_RETRY_MAX = Duration.ofSeconds(60);
 
   private final ScoutConfig config;
   private final boolean serving;
@@ -115,13 +133,18 @@ final class Application implements CliContext, AutoCloseable {
   private final JobRunner runner;
   // the facade
   private final FileDesk files;
+  // the Telegram bot (serve with BOT_TOKEN only): Bot API access, then the front end on the facade
+  private final BotApi botApi;
+  private final ScoutBot bot;
+  private volatile Thread botStarter;
 
   // operator surfaces (serve only): metrics, the resource history, the HTTP server
   private final PrometheusMetrics metrics;
   private final ResourceHistory history;
   private final WebServer web;
 
-  private UploadWorkers workers;
+  /** The serve-wide pool; its own lock, since the lifecycle stops it while close() holds this. */
+  private final AtomicReference<UploadWorkers> workers = new AtomicReference<>();
 
   /** @param env the process environment (yt-dlp is looked for on its PATH) */
   Application(ScoutConfig config, boolean serving, Map<String, String> env) {
@@ -155,6 +178,14 @@ final class Application implements CliContext, AutoCloseable {
     spool = new JobSpool(config.tempDir().resolve("queue"), clock);
     jobDirs = new JobDirs(config.tempDir().resolve("jobs"));
     urls = new UrlFetching(config, budget, env);
+    // only serve talks to Telegram; one-shot commands never build the client
+    botApi = serving && config.telegram().enabled() ? BotApi.open(config.telegram(), sleeper)
+        : null;
+    Fetchers fetchers = Fetchers.localOnly().with("url", urls);
+    if (botApi != null) {
+      fetchers = fetchers.with("telegram",
+          new TelegramFileFetcher(botApi, budget, r.streamingChunkSize()));
+    }
     sweeper = new TempSweeper(jobDirs, this::unfinishedJobIds, gate, workLimit,
         DiskGauge.of(config.tempDir()),
         new TempSweeper.Settings(config.pentaract().autoCleanup(),
@@ -164,7 +195,7 @@ final class Application implements CliContext, AutoCloseable {
     runner = new JobRunner(
         // the catalog is all three ports: lookups, state changes and the deleted files' objects
         new JobRunner.Ports(queue, catalog, catalog, catalog, storage, spool, jobDirs,
-            Fetchers.localOnly().with("url", urls), config.download().maxBytes(),
+            fetchers, config.download().maxBytes(),
             FilePolicy.standard(config.safety(), budget)),
         new JobRunner.Governor(workLimit, gc),
         routing(),
@@ -177,6 +208,7 @@ final class Application implements CliContext, AutoCloseable {
             new JdbcPreferences(database, clock), queue.limits(), spool,
             storage, gate, workLimit, events, this::workersFor, throughput,
             config.pentaract().maxConcurrentUploads(), config.nodeId(), WATCH_INTERVAL,
+            url -> NetGuard.of(config.download().allowPrivateNetworks()).screen(url),
             new StatusParts(
                 new StatusReport.Service(config.nodeId(), config.dataDir().toString(),
                     Version.current()),
@@ -187,6 +219,12 @@ final class Application implements CliContext, AutoCloseable {
                 config.pentaract().maxConcurrentUploads(), this::workersState,
                 this::components)),
         clock, System::nanoTime, sleeper);
+
+    bot = botApi == null ? null : new ScoutBot(new ScoutBot.Parts(files,
+        Updates.longPolling(botApi, POLL_TIMEOUT), Messages.over(botApi),
+        CallbackAnswers.over(botApi), FileDelivery.over(botApi, gate, workLimit, gc),
+        botApi.limits(), config.telegram(), config.tempDir().resolve("bot"), clock),
+        ScoutBot.Pace.STANDARD);
 
     if (serving) {
       metrics = PrometheusMetrics.create();
@@ -247,6 +285,21 @@ final class Application implements CliContext, AutoCloseable {
   @Override
   public void serve() throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = Thread.ofPlatform().name("scoutbot-shutdown").unstarted(() -> {
+      log.info("Stopping ScoutBot");
+      lifecycle.stop();
+      stopped.countDown();
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    startServing();
+    stopped.await();
+  }
+
+  /**
+   * Starts every component of {@code serve} in order (stopped in reverse by {@link #close()} or
+   * the shutdown hook) and returns; in-process tests call it instead of {@link #serve()}.
+   */
+  void startServing() {
     lifecycle
         .add("resource monitor", this::startMonitoring, monitor::stop)
         .add("GC after upload", () -> {}, gc::close)
@@ -254,24 +307,26 @@ final class Application implements CliContext, AutoCloseable {
         .add("storage", this::startStorage, this::closeStorage)
         .add("file desk", this::reconcileStorage, files::close)
         .add("URL fetching", urls::start, urls::close)
-        .add("temp space", sweeper::start, sweeper::close)
-        .add("upload workers", this::startWorkers, this::stopWorkers);
+        .add("temp space", sweeper::start, sweeper::close);
+    if (botApi != null) {
+      // workers send files through it: it closes after they stop
+      lifecycle.add("Bot API client", () -> {}, botApi::close);
+    }
+    lifecycle.add("upload workers", this::startWorkers, this::stopWorkers);
+    if (bot != null) {
+      lifecycle.add("Telegram bot", this::startBot, this::stopBot);
+    } else {
+      log.info("The Telegram bot is off (BOT_TOKEN is empty); everything else runs");
+    }
     if (web != null) {
       // last: it stops first, so no request reaches a component that is stopping
       lifecycle.add("HTTP server", web::start, web::close);
     } else {
       log.info("The HTTP server is off (HTTP_ADDR=off): no status page, /health or /metrics");
     }
-    Thread hook = Thread.ofPlatform().name("scoutbot-shutdown").unstarted(() -> {
-      log.info("Stopping ScoutBot");
-      lifecycle.stop();
-      stopped.countDown();
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
     lifecycle.start();
     log.info("ScoutBot is running (storage: {}, database: {}); stop with Ctrl-C or SIGTERM",
         storage.name(), database.displayUrl());
-    stopped.await();
   }
 
   /** Database and storage, each as its own health check says now: for {@code /ready}. */
@@ -345,9 +400,7 @@ final class Application implements CliContext, AutoCloseable {
   /** Starts the serve-wide worker pool; jobs submitted in this process wake it at once. */
   private void startWorkers() {
     UploadWorkers w = workersFor(Set.of());
-    synchronized (this) {
-      workers = w;
-    }
+    workers.set(w);
     events.subscribe(new io.scoutbot.queue.JobListener() {
       @Override
       public void enqueued(io.scoutbot.queue.Job job) {
@@ -358,17 +411,14 @@ final class Application implements CliContext, AutoCloseable {
   }
 
   private void stopWorkers() {
-    UploadWorkers w;
-    synchronized (this) {
-      w = workers;
-    }
+    UploadWorkers w = workers.get();
     if (w != null) {
       w.close();
     }
   }
 
-  private synchronized Optional<StatusParts.Workers> workersState() {
-    UploadWorkers w = workers;
+  private Optional<StatusParts.Workers> workersState() {
+    UploadWorkers w = workers.get();
     return w == null ? Optional.empty()
         : Optional.of(new StatusParts.Workers(w.inFlight(), w.pausedUntil(),
             w.unexpectedErrors()));
@@ -381,6 +431,13 @@ final class Application implements CliContext, AutoCloseable {
       c.put("http", new StatusReport.Health("http", web != null, web != null
           ? "listening on " + config.http().host() + ":" + config.http().port()
           : "off (HTTP_ADDR=off)"));
+    }
+    if (bot != null) {
+      // only when configured: a bot that is off on purpose is not a component that is down
+      c.put("bot", bot.receiving()
+          ? new StatusReport.Health("bot", true, "receiving updates from " + botApi.baseUrl())
+          : new StatusReport.Health("bot", false, "not receiving updates: Telegram at "
+              + botApi.baseUrl() + " could not be reached or refused the token; retrying"));
     }
     urls.ytDlpHealth().ifPresent(h -> c.put("yt_dlp", h));
     return c;
@@ -473,7 +530,61 @@ final class Application implements CliContext, AutoCloseable {
    */
   private JobRunner.Routing routing() {
     return new JobRunner.Routing(config.pentaract().uploadThresholdBytes(),
-        config.telegram().uploadLimitBytes(), io.scoutbot.queue.ChatDelivery.none());
+        config.telegram().uploadLimitBytes(),
+        botApi == null ? ChatDelivery.none() : chatDelivery(botApi));
+  }
+
+  /**
+   * Sends a job's file into its chat. The runner already holds the gate's pass and a work slot
+   * for the job, so this delivery's own gate is open and its work limit never waits; the
+   * GC-after-upload policy runs after each successful send.
+   */
+  private ChatDelivery chatDelivery(BotApi api) {
+    FileDelivery delivery = FileDelivery.over(api, Gate.open(),
+        WorkLimit.fixed(Integer.MAX_VALUE), gc);
+    return (chatId, file, name, mimeType, note) -> delivery.deliver(new DeliveryRequest(chatId,
+        file, name, note == null ? Html.text(name) : Html.format("%s\n⚠️ %s", name, note),
+        mimeType, null, null));
+  }
+
+  /**
+   * Starts the bot. When Telegram cannot be reached, or refuses the token, serve goes on without
+   * it and tries again in the background (backoff up to a minute), so a network outage at start
+   * does not stop the storage service.
+   */
+  private void startBot() throws InterruptedException {
+    try {
+      bot.start();
+    } catch (BotApiFailure e) {
+      log.warn("The Telegram bot could not start ({}); serve runs on and tries again",
+          e.getMessage());
+      botStarter = Thread.ofVirtual().name("scoutbot-bot-start").start(this::retryBotStart);
+    }
+  }
+
+  private void retryBotStart() {
+    Duration wait = Duration.ofSeconds(2);
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        sleeper.sleep(wait);
+        bot.start();
+        return;
+      } catch (BotApiFailure e) {
+        log.debug("The Telegram bot still cannot start: {}", e.getMessage());
+        wait = wait.multipliedBy(2).compareTo(BOT_RETRY_MAX) > 0 ? BOT_RETRY_MAX
+            : wait.multipliedBy(2);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void stopBot() {
+    Thread starter = botStarter;
+    if (starter != null) {
+      starter.interrupt();
+    }
+    bot.close();
   }
 
   /** What the governor knows now; never waits and starts nothing. */
@@ -538,11 +649,17 @@ final class Application implements CliContext, AutoCloseable {
           .log("Memory budget: peak {} of {} bytes (per operation {}); never exceeded",
               budget.peak(), budget.capacity(), budget.perOperation());
     }
+    if (bot != null) {
+      bot.close();
+    }
     files.close();
     sweeper.close();
     urls.close();
     monitor.stop();
     closeStorage();
+    if (botApi != null) {
+      botApi.close();
+    }
     gc.close();
     database.close();
   }

@@ -24,6 +24,8 @@ public final class RootCommand implements Runnable {
           "Run the service, including the upload queue's workers."),
       new Subcommand("upload", UploadCommand.class,
           "Store one or more files and print their codes."),
+      new Subcommand("fetch", FetchCommand.class,
+          "Fetch files from http(s) URLs into storage and print their codes."),
       new Subcommand("download", DownloadCommand.class,
           "Fetch a stored file by its code, verified."),
       new Subcommand("list", ListCommand.class, "List your stored files, newest first."),

@@ -96,6 +96,9 @@ final class Submitting {
       if (o.ok()) {
         FileView f = o.file();
         r = new LinkedHashMap<>(Output.file(f));
+        if (o.submission().kind() == Submission.Kind.URL) {
+          r.put("url", o.submission().describe());
+        }
         r.put("job_id", o.job().id());
         out.text(f.code() + "  " + f.name() + "  " + Sizes.human(f.size()) + "  "
             + f.state().label());

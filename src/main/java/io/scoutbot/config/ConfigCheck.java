@@ -138,6 +138,18 @@ public final class ConfigCheck {
     return new Report(file, entries, problems, hints(settings, problems), unmentioned);
   }
 
+  /** What a Python log level name is read as, so the report does not look like it is kept. */
+  private static String pythonLevel(String key, String value) {
+    if (!key.equals("LOG_LEVEL")) {
+      return null;
+    }
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "warning" -> "read as warn";
+      case "critical" -> "read as error (there is no critical level here)";
+      default -> null;
+    };
+  }
+
   private static Entry entry(String key, String value, Map<String, String> effective,
       Map<String, String> defaults) {
     if (defaults.containsKey(key)) {
@@ -145,7 +157,7 @@ public final class ConfigCheck {
         return new Entry(key, Status.DEFAULTED, defaults.get(key), null, null,
             "blank, so the default applies");
       }
-      return new Entry(key, Status.USED, effective.get(key), null, null, null);
+      return new Entry(key, Status.USED, effective.get(key), null, null, pythonLevel(key, value));
     }
     Rename rename = RENAMED.get(key.toUpperCase(Locale.ROOT));
     if (rename != null) {

@@ -297,6 +297,11 @@ public final class ConfigLoader {
   private static TelegramConfig telegram(SettingsReader r) {
     Secret token = r.secret("BOT_TOKEN");
     Set<Long> allowed = r.idList("ALLOWED_USER_ID");
+    Set<Long> admins = r.idList("ADMIN_USER_IDS");
+    if (admins.isEmpty() && !allowed.isEmpty()) {
+      // the list keeps the order it was written in: the operator usually puts themselves first
+      admins = Set.of(allowed.iterator().next());
+    }
     URI base = r.url("TELEGRAM_API_BASE_URL", CLOUD_BOT_API);
     if (base != null && !botApiBase(base)) {
       r.problem("TELEGRAM_API_BASE_URL", Redaction.url(base.toString()),
@@ -323,7 +328,7 @@ public final class ConfigLoader {
                 : "expected a whole number of MB from 1 to 50 (the most the cloud Bot API "
                     + "accepts; a self-hosted Bot API server with TELEGRAM_LOCAL_API=true takes up "
                     + "to 2000)");
-    return new TelegramConfig(token, allowed, url, limitMb * MIB, local);
+    return new TelegramConfig(token, allowed, admins, url, limitMb * MIB, local);
   }
 
   /** Scheme, host and optional port; at most "/" as path; no user info, query or fragment. */

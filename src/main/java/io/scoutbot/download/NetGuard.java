@@ -57,6 +57,24 @@ public final class NetGuard {
   }
 
   /**
+   * The guard as a first answer at submission ({@link io.scoutbot.fetch.UrlScreen}): the URL's
+   * form, then one lookup of its host. A host that does not resolve now passes: the fetch reports
+   * it and retries, since names come back.
+   *
+   * @throws ScoutFailure (permanent) for what the fetch would refuse in any case
+   */
+  public void screen(URI url) {
+    checkUrl(url);
+    try {
+      resolve(url.getHost());
+    } catch (Refused r) {
+      throw r.failure(url);
+    } catch (UnknownHostException e) {
+      // not the guard's refusal: the fetch retries lookups
+    }
+  }
+
+  /**
    * Looks {@code host} up once and returns the addresses a connection may use: those the policy
    * allows (a host with some refused addresses is reached through its allowed ones only).
    *

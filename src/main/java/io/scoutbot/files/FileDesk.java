@@ -7,6 +7,7 @@ import io.scoutbot.catalog.FileStates;
 import io.scoutbot.catalog.FileStatus;
 import io.scoutbot.catalog.StoredFile;
 import io.scoutbot.fetch.JobSource;
+import io.scoutbot.fetch.UrlScreen;
 import io.scoutbot.queue.Job;
 import io.scoutbot.queue.JobActions;
 import io.scoutbot.queue.JobBoard;
@@ -98,6 +99,7 @@ public final class FileDesk implements AutoCloseable {
    * @param slots uploads running at once (PENTARACT_MAX_CONCURRENT_UPLOADS), for estimates
    * @param node this host's name: local-file jobs run on it
    * @param watchInterval how often jobs run by other processes are looked at
+   * @param urls refuses at submission a URL its fetch would refuse for certain
    * @param status what the status report reads besides the queue
    */
   public record Parts(
@@ -119,6 +121,7 @@ public final class FileDesk implements AutoCloseable {
       int slots,
       String node,
       Duration watchInterval,
+      UrlScreen urls,
       StatusParts status) {
 
     public Parts {
@@ -139,6 +142,7 @@ public final class FileDesk implements AutoCloseable {
       Objects.requireNonNull(throughput, "throughput");
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(watchInterval, "watchInterval");
+      Objects.requireNonNull(urls, "urls");
       Objects.requireNonNull(status, "status");
     }
   }
@@ -307,9 +311,12 @@ public final class FileDesk implements AutoCloseable {
   private Job enqueue(long ownerId, Submission s) throws InterruptedException {
     return switch (s.kind()) {
       case LOCAL_FILE -> enqueueLocal(ownerId, s);
-      case URL -> record(ownerId, new JobSource.Url(s.url()),
-          s.name() != null ? cleanName(s.name()) : nameFromUrl(s.url()), s.size(), s.tag(),
-          route(s), null);
+      case URL -> {
+        p.urls().screen(s.url());
+        yield record(ownerId, new JobSource.Url(s.url()),
+            s.name() != null ? cleanName(s.name()) : nameFromUrl(s.url()), s.size(), s.tag(),
+            route(s), null);
+      }
       case TELEGRAM_FILE -> record(ownerId, new JobSource.TelegramFile(s.telegramFileId()),
           cleanName(s.name() == null ? "file" : s.name()), s.size(), s.tag(), route(s), null);
     };
@@ -562,14 +569,23 @@ public final class FileDesk implements AutoCloseable {
    * @return the file as it was before it was deleted
    */
   public FileView delete(long ownerId, String code) {
+    return remove(ownerId, code).file();
+  }
+
+  /**
+   * Like {@link #delete}, and says whether the stored object is gone too: when the backend cannot
+   * remove it now, the file is still deleted for its owner and the answer says why the object is
+   * left (for a front end to tell the user).
+   */
+  public Deletion remove(long ownerId, String code) {
     String c = FileCodes.normalise(code);
     StoredFile f = (c == null ? Optional.<StoredFile>empty() : p.deleted().markDeleted(ownerId, c))
         .orElseThrow(() -> notFound(code));
     // a file deleted before it was uploaded must not keep its job, quota and temp copy
     cancelPendingFor(ownerId, f.code());
-    removeObject(f);
+    ScoutFailure left = removeObject(f);
     log.info("Deleted {} ({})", f.code(), f.name());
-    return Views.file(f);
+    return new Deletion(Views.file(f), left == null ? null : left.getMessage());
   }
 
   /**

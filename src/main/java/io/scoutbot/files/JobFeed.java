@@ -54,9 +54,18 @@ final class JobFeed implements JobListener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(JobFeed.class);
 
+  /** How long a job's end told by the callbacks keeps the watcher from telling it again. */
+  private static final Duration FORGET_ENDED = Duration.ofMinutes(10);
+
   /** What was last said about a job, so the watcher and the callbacks never repeat each other. */
-  private record Seen(JobState state, int attempts, String lastError, String phase, long bytes,
-      long atNanos) {}
+  private record Seen(long ownerId, JobState state, int attempts, String lastError, String phase,
+      long bytes, long atNanos) {}
+
+  /**
+   * How far a job moving bytes is in {@code phase}, and how fast: fresher than the job's row, whose
+   * progress is written with the lease's heartbeats.
+   */
+  record Motion(String phase, long bytes, double bytesPerSecond) {}
 
   /** A phase of a job running here: what the progress events' rate and ETA come from. */
   private record Moving(String phase, long startNanos) {}
@@ -71,8 +80,8 @@ final class JobFeed implements JobListener, AutoCloseable {
   private final List<Sub> subs = new CopyOnWriteArrayList<>();
   private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
   private final Map<Long, Moving> moving = new ConcurrentHashMap<>();
-  /** The latest rate of each job moving bytes, for the status report's transfers. */
-  private final Map<Long, Double> rates = new ConcurrentHashMap<>();
+  /** Where each job moving bytes is now, for the status report's transfers. */
+  private final Map<Long, Motion> rates = new ConcurrentHashMap<>();
   /** Jobs whose end the callbacks told, with when: the watcher must not tell it again. */
   private final Map<Long, Long> endedHere = new ConcurrentHashMap<>();
   private Thread watcher;
@@ -133,9 +142,7 @@ final class JobFeed implements JobListener, AutoCloseable {
 
   @Override
   public void progress(Job job, String phase, long bytes, long total) {
-    if (subs.isEmpty()) {
-      return;
-    }
+    // the rate is kept even with nobody subscribed: the status report's transfers read it
     long now = nanos.getAsLong();
     Moving m = moving.get(job.id());
     if (m == null || !m.phase().equals(phase)) {
@@ -144,11 +151,14 @@ final class JobFeed implements JobListener, AutoCloseable {
     }
     double seconds = (now - m.startNanos()) / 1e9;
     double rate = seconds > 0.5 ? bytes / seconds : 0;
-    rates.put(job.id(), rate);
+    rates.put(job.id(), new Motion(phase, bytes, rate));
+    if (subs.isEmpty()) {
+      return;
+    }
     Instant eta = total >= 0 && rate > 0
         ? clock.instant().plusMillis((long) ((total - bytes) / rate * 1000)) : null;
-    seen.computeIfPresent(job.id(), (id, s) -> new Seen(s.state(), s.attempts(), s.lastError(),
-        phase, bytes, now));
+    seen.computeIfPresent(job.id(), (id, s) -> new Seen(s.ownerId(), s.state(), s.attempts(),
+        s.lastError(), phase, bytes, now));
     JobView view = Views.job(job, eta);
     publishProgress(new JobEvent.Progress(view, phase, bytes, total, rate, eta), now,
         total >= 0 && bytes >= total);
@@ -208,19 +218,24 @@ final class JobFeed implements JobListener, AutoCloseable {
 
   private void remember(Job job, JobState state, long bytes, String error) {
     JobState s = state == null ? job.state() : state;
-    seen.put(job.id(), new Seen(s, job.attempts(), error, null, bytes, nanos.getAsLong()));
+    seen.put(job.id(), new Seen(job.ownerId(), s, job.attempts(), error, null, bytes,
+        nanos.getAsLong()));
   }
 
-  /** The latest rate of job {@code jobId} in bytes per second, or 0 when not known. */
-  double rate(long jobId) {
-    return rates.getOrDefault(jobId, 0.0);
+  /** Where job {@code jobId} is now, when it is moving bytes. */
+  Optional<Motion> motion(long jobId) {
+    return Optional.ofNullable(rates.get(jobId));
   }
 
   private void ended(long id) {
     moving.remove(id);
     rates.remove(id);
     seen.remove(id);
-    endedHere.put(id, nanos.getAsLong());
+    long now = nanos.getAsLong();
+    // pruned here, not by the watcher: a process nobody subscribes to still ends jobs
+    long forget = now - FORGET_ENDED.toNanos();
+    endedHere.values().removeIf(at -> at - forget < 0);
+    endedHere.put(id, now);
   }
 
   // ---------------------------------------------------------------- the watcher
@@ -236,8 +251,6 @@ final class JobFeed implements JobListener, AutoCloseable {
           continue;
         }
         last = look(last);
-        long forget = nanos.getAsLong() - Duration.ofMinutes(10).toNanos();
-        endedHere.values().removeIf(at -> at - forget < 0);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -258,10 +271,22 @@ final class JobFeed implements JobListener, AutoCloseable {
         compare(j);
       }
     }
+    // gone: seen unfinished by the last look, or known from this process's callbacks (a job queued
+    // here that another process claimed and finished before any look saw it)
     Set<Long> gone = new HashSet<>(before.keySet());
+    seen.forEach((id, s) -> {
+      if (wanted(s.ownerId())) {
+        gone.add(id);
+      }
+    });
     gone.removeAll(current.keySet());
     for (long id : gone) {
-      board.find(id).ifPresent(this::finishedElsewhere);
+      // a job beyond the listing's limit is still unfinished: only a finished row is an end
+      Optional<Job> row = board.find(id);
+      if (row.isEmpty()) {
+        seen.remove(id); // purged meanwhile: nothing left to tell
+      }
+      row.filter(j -> j.state().finished()).ifPresent(this::finishedElsewhere);
     }
     return current;
   }
@@ -275,7 +300,7 @@ final class JobFeed implements JobListener, AutoCloseable {
     long now = nanos.getAsLong();
     if (s == null || s.state() != j.state() || s.attempts() != j.attempts()
         || !Objects.equals(s.lastError(), j.lastError())) {
-      seen.put(j.id(), new Seen(j.state(), j.attempts(), j.lastError(), j.phase(),
+      seen.put(j.id(), new Seen(j.ownerId(), j.state(), j.attempts(), j.lastError(), j.phase(),
           j.progressBytes(), now));
       if (j.state() == JobState.BLOCKED) {
         publish(new JobEvent.Blocked(Views.job(j, null), j.lastError()));
@@ -299,11 +324,11 @@ final class JobFeed implements JobListener, AutoCloseable {
       boolean samePhase = j.phase().equals(s.phase());
       double seconds = (now - s.atNanos()) / 1e9;
       double rate = samePhase && seconds > 0 ? (j.progressBytes() - s.bytes()) / seconds : 0;
-      rates.put(j.id(), Math.max(rate, 0));
+      rates.put(j.id(), new Motion(j.phase(), j.progressBytes(), Math.max(rate, 0)));
       long total = j.size();
       Instant eta = total >= 0 && rate > 0
           ? clock.instant().plusMillis((long) ((total - j.progressBytes()) / rate * 1000)) : null;
-      seen.put(j.id(), new Seen(s.state(), s.attempts(), s.lastError(), j.phase(),
+      seen.put(j.id(), new Seen(s.ownerId(), s.state(), s.attempts(), s.lastError(), j.phase(),
           j.progressBytes(), now));
       publishProgress(new JobEvent.Progress(Views.job(j, eta), j.phase(), j.progressBytes(), total,
           Math.max(rate, 0), eta), now, false);

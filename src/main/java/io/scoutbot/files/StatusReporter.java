@@ -81,13 +81,17 @@ final class StatusReporter {
       if (j.state() != JobState.RUNNING || j.phase() == null) {
         continue;
       }
-      double rate = feed.rate(j.id());
+      // this process's own jobs report every chunk; the row only every heartbeat
+      JobFeed.Motion m = feed.motion(j.id()).filter(x -> x.phase().equals(j.phase()))
+          .orElse(new JobFeed.Motion(j.phase(), j.progressBytes(), 0));
+      long bytes = Math.max(m.bytes(), j.progressBytes());
+      double rate = m.bytesPerSecond();
       long total = j.size();
       Instant eta = total >= 0 && rate > 0
-          ? now.plusMillis((long) (Math.max(total - j.progressBytes(), 0) / rate * 1000))
+          ? now.plusMillis((long) (Math.max(total - bytes, 0) / rate * 1000))
           : plan.eta().get(j.id());
-      out.add(new StatusReport.Transfer(j.id(), j.code(), j.name(), j.phase(), j.progressBytes(),
-          total, rate, eta, Views.runningOn(j.leaseOwner())));
+      out.add(new StatusReport.Transfer(j.id(), j.code(), j.name(), j.phase(), bytes, total,
+          rate, eta, Views.runningOn(j.leaseOwner())));
     }
     return out;
   }

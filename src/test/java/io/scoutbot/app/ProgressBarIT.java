@@ -3,11 +3,13 @@ package io.scoutbot.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scoutbot.testing.LocalWebServer;
 import io.scoutbot.testing.ScoutProcesses;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI's progress bar in a real pseudo-terminal ({@code script} from util-linux): drawn on
  * stderr when stderr is a terminal, and absent when stderr is redirected or {@code --json} asks
- * for a document, even with stdout still on the terminal.
+ * for a document, even with stdout still on the terminal; for {@code upload}, {@code download}
+ * and {@code fetch}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ProgressBarIT {
@@ -69,6 +72,21 @@ class ProgressBarIT {
   }
 
   @Test
+  void fetch_inATerminal_drawsTheBar_fromTheServersAnnouncedSize() throws Exception {
+    try (LocalWebServer server = LocalWebServer.start()
+        .file("/big.bin", work.resolve("big.bin"), "application/octet-stream")) {
+      String screen = inTerminal("fetch", "fetch " + server.url("/big.bin"),
+          Map.of("DOWNLOAD_ALLOW_PRIVATE_NETWORKS", "true"));
+
+      assertThat(screen).contains(REDRAW + "fetching 127.0.0.1  [").contains("%")
+          .contains("/ 200.0MiB").contains("MiB/s");
+      Matcher result = Pattern.compile("[A-Z0-9]{6}\\s+big\\.bin").matcher(screen);
+      assertThat(result.find()).as(screen).isTrue();
+      assertThat(screen.lastIndexOf(REDRAW)).isLessThan(result.start());
+    }
+  }
+
+  @Test
   void upload_withStderrRedirected_drawsNoBar_evenWithStdoutOnTheTerminal() throws Exception {
     String screen = inTerminal("redirected", "upload big.bin 2>err.txt");
 
@@ -86,10 +104,18 @@ class ProgressBarIT {
 
   /** Runs {@code scoutbot <args>} under a pseudo-terminal; returns everything the terminal showed. */
   private String inTerminal(String name, String args) throws Exception {
+    return inTerminal(name, args, Map.of());
+  }
+
+  private String inTerminal(String name, String args, Map<String, String> settings)
+      throws Exception {
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("LOG_LEVEL", "warn");
+    env.put("TERM", "xterm");
     String java = ScoutProcesses.java() + " -jar " + ScoutProcesses.jar();
     ScoutProcesses.Result r = scout.runCommand(name,
         List.of("script", "-q", "-e", "-c", java + " " + args, "/dev/null"),
-        Map.of("LOG_LEVEL", "warn", "TERM", "xterm"), TIMEOUT);
+        env, TIMEOUT);
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     return r.out();
   }

@@ -73,6 +73,15 @@ class ConfigCheckTest {
   }
 
   @Test
+  void pythonLogLevelNames_areUsed_andSayWhatTheyAreReadAs() throws IOException {
+    assertThat(byKey(check(PYTHON_ENV)).get("LOG_LEVEL").note()).isEqualTo(
+        "read as error (there is no critical level here)");
+    assertThat(byKey(check("LOG_LEVEL=warning\n")).get("LOG_LEVEL").note())
+        .isEqualTo("read as warn");
+    assertThat(byKey(check("LOG_LEVEL=debug\n")).get("LOG_LEVEL").note()).isNull();
+  }
+
+  @Test
   void unknownKey_namesTheNearestKnownSetting_whenItLooksLikeATypo() throws IOException {
     Map<String, Entry> entries = byKey(check(PYTHON_ENV));
 

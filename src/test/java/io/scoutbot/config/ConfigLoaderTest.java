@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         # comment
         RESOURCE_CPU_THRESHOLD=70
         export RESOURCE_MEMORY_THRESHOLD="65.5"
-        PENTARACT_STORAGE='My Storage'  
+        PENTARACT_STORAGE='My Storage' \s
         LOG_LEVEL=debug # trailing comment
         """);
 
@@ -279,6 +279,15 @@ class ConfigLoaderTest {
   void load_allowedUserIds_parsesCommaSeparatedList() {
     assertThat(load(env("ALLOWED_USER_ID", " 12, 34 ,")).telegram().allowedUserIds())
         .containsExactlyInAnyOrder(12L, 34L);
+  }
+
+  @Test
+  void load_adminUserIds_defaultToTheFirstAllowedId_asWritten() {
+    assertThat(load(env("ALLOWED_USER_ID", "90,12,34")).telegram().adminUserIds())
+        .containsExactly(90L);
+    assertThat(load(env("ALLOWED_USER_ID", "90,12", "ADMIN_USER_IDS", "12,7")).telegram()
+        .adminUserIds()).containsExactlyInAnyOrder(12L, 7L);
+    assertThat(load(env()).telegram().adminUserIds()).as("nobody without any ids").isEmpty();
   }
 
   @Test

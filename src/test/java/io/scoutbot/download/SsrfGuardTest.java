@@ -167,6 +167,39 @@ class SsrfGuardTest {
     assertThat(AddressPolicy.publicOnly().refusal(ip("127.0.0.1"))).isPresent();
   }
 
+  // ---- the first answer at submission
+
+  @Test
+  void screen_refusesAtOnce_whatTheFetchWouldRefuse_withTheSameMessage() {
+    NetGuard guard = new NetGuard(resolver, AddressPolicy.publicOnly());
+    answers.put("metadata.example", List.<InetAddress[]>of(new InetAddress[] {
+        ip("169.254.169.254")}));
+
+    assertThatThrownBy(() -> guard.screen(URI.create("http://metadata.example/latest/")))
+        .isInstanceOf(ScoutFailure.class)
+        .hasMessageStartingWith("cannot fetch http://metadata.example/latest/: metadata.example"
+            + " (169.254.169.254) is a link-local address")
+        .hasMessageContaining("DOWNLOAD_ALLOW_PRIVATE_NETWORKS=true")
+        .extracting(e -> ((ScoutFailure) e).disposition()).isEqualTo(Disposition.PERMANENT);
+    assertThatThrownBy(() -> guard.screen(URI.create("ftp://example.org/f")))
+        .hasMessageContaining("only http:// and https:// URLs can be fetched");
+  }
+
+  @Test
+  void screen_letsThrough_publicHosts_allowedNetworks_andNamesThatDoNotResolveNow() {
+    answers.put("public.example", List.<InetAddress[]>of(new InetAddress[] {ip("93.184.215.14")}));
+    HostResolver failing = host -> {
+      throw new java.net.UnknownHostException(host);
+    };
+
+    new NetGuard(resolver, AddressPolicy.publicOnly()).screen(
+        URI.create("https://public.example/a.mp4"));
+    new NetGuard(resolver, AddressPolicy.anything()).screen(URI.create("http://10.0.0.1/a.mp4"));
+    new NetGuard(failing, AddressPolicy.publicOnly()).screen(
+        URI.create("https://not-yet.example/a.mp4"));
+    assertThat(lookups.get("public.example")).hasValue(1);
+  }
+
   // ---- redirects, hop by hop
 
   @ParameterizedTest(name = "redirect to {0}")

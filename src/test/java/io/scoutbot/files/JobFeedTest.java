@@ -29,11 +29,13 @@ import org.junit.jupiter.api.Test;
 class JobFeedTest {
 
   private final ManualClock clock = new ManualClock();
-  private final JobBoard board = new EmptyBoard();
+  private final JobBoard board = new RowBoard(); // nothing in it
   private final JobFeed feed = new JobFeed(board, new EmptyCatalog(),
       new Estimates(board, new Throughput(1e6), 1, "local", clock), clock, clock,
       d -> Thread.sleep(d), Duration.ofHours(1));
   private final List<JobEvent> got = new CopyOnWriteArrayList<>();
+  private final RowBoard rows = new RowBoard();
+  private final StepSleeper steps = new StepSleeper();
 
   @AfterEach
   void close() {
@@ -71,6 +73,19 @@ class JobFeedTest {
   }
 
   @Test
+  void theRateAndBytesOfAJobRunningHere_areKnownToTheStatusReport_evenWithNobodySubscribed() {
+    Job job = running(1, 7);
+
+    feed.progress(job, "storing", 0, 1000);
+    clock.advance(Duration.ofSeconds(2));
+    feed.progress(job, "storing", 400, 1000);
+
+    assertThat(feed.motion(1)).hasValue(new JobFeed.Motion("storing", 400, 200.0));
+    feed.completed(job, null);
+    assertThat(feed.motion(1)).isEmpty();
+  }
+
+  @Test
   void eachSubscriber_getsOnlyItsOwnersEvents_andAClosedOneNothingMore() {
     List<JobEvent> seven = new CopyOnWriteArrayList<>();
     List<JobEvent> eight = new CopyOnWriteArrayList<>();
@@ -104,16 +119,109 @@ class JobFeedTest {
     assertThat(got.get(1)).isInstanceOf(JobEvent.Cancelled.class);
   }
 
-  /** A queue with nothing in it. */
-  private static final class EmptyBoard implements JobBoard {
+  @Test
+  void aJobQueuedHere_thatAnotherProcessFinishesBeforeAnyLook_stillEndsWithItsEvent()
+      throws Exception {
+    try (JobFeed watched = watchedFeed()) {
+      watched.subscribe(OptionalLong.of(7), Duration.ZERO, got::add);
+      Job queued = job(5, 7, JobState.PENDING);
+      rows.put(queued);
+      watched.enqueued(queued);
+      rows.put(job(5, 7, JobState.COMPLETED)); // a serve took it and stored it between two looks
+
+      steps.look();
+      steps.look(); // a second look must not tell it again
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 2);
+      assertThat(got).extracting(e -> e.getClass().getSimpleName())
+          .containsExactly("Queued", "Completed");
+      steps.look();
+      assertThat(got).hasSize(2);
+    }
+  }
+
+  @Test
+  void aJobOfAnotherOwner_runningHere_isNotTakenForFinished_byAWatcherListingOneOwner()
+      throws Exception {
+    try (JobFeed watched = watchedFeed()) {
+      List<JobEvent> all = new CopyOnWriteArrayList<>();
+      watched.subscribe(OptionalLong.of(7), Duration.ZERO, got::add);
+      Job other = job(9, 8, JobState.RUNNING);
+      rows.put(other);
+      watched.started(other);
+
+      steps.look();
+      watched.subscribe(OptionalLong.empty(), Duration.ZERO, all::add);
+      watched.progress(other, "storing", 100, 1000);
+      clock.advance(Duration.ofSeconds(2));
+      watched.progress(other, "storing", 300, 1000);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> all.size() == 2);
+      assertThat(got).isEmpty();
+      assertThat(((JobEvent.Progress) all.get(1)).bytesPerSecond())
+          .as("the rate still counts from the phase's start: the look left the job alone")
+          .isBetween(140.0, 160.0);
+    }
+  }
+
+  /** A feed over {@link #rows} whose watcher looks once per {@link StepSleeper#look}. */
+  private JobFeed watchedFeed() {
+    return new JobFeed(rows, new EmptyCatalog(),
+        new Estimates(rows, new Throughput(1e6), 1, "local", clock), clock, clock, steps,
+        Duration.ofSeconds(1));
+  }
+
+  private static Job job(long id, long owner, JobState state) {
+    Job r = running(id, owner);
+    return new Job(r.id(), r.ownerId(), r.source(), r.name(), r.size(), r.destination(), state,
+        r.attempts(), r.failures(), r.nextAttemptAt(), r.lastError(), r.code(), r.leaseOwner(),
+        r.leaseUntil(), r.progressBytes(), r.version(), r.createdAt(), r.startedAt(),
+        state.finished() ? r.createdAt() : null, r.tag(), r.phase(), r.cancelRequested(),
+        r.route(), r.delivered(), r.takenOver());
+  }
+
+  /**
+   * A sleeper the test steps: each call to {@link #look} lets the watcher wake once, and returns
+   * when it is asleep again, so the look in between is complete.
+   */
+  private static final class StepSleeper implements io.scoutbot.time.Sleeper {
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    private final java.util.concurrent.atomic.AtomicInteger asleep =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void sleep(Duration duration) throws InterruptedException {
+      asleep.incrementAndGet();
+      wake.acquire();
+    }
+
+    void look() {
+      await().atMost(Duration.ofSeconds(5)).until(() -> asleep.get() > 0);
+      int before = asleep.get();
+      wake.release();
+      await().atMost(Duration.ofSeconds(5)).until(() -> asleep.get() > before);
+    }
+  }
+
+  /** A queue of rows the test sets; lists the unfinished ones of the query's owner. */
+  private static final class RowBoard implements JobBoard {
+    private final java.util.Map<Long, Job> rows = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void put(Job j) {
+      rows.put(j.id(), j);
+    }
+
     @Override
     public Optional<Job> find(long id) {
-      return Optional.empty();
+      return Optional.ofNullable(rows.get(id));
     }
 
     @Override
     public List<Job> list(JobQuery query) {
-      return List.of();
+      return rows.values().stream().filter(j -> !j.state().finished())
+          .filter(j -> query.owner().isEmpty()
+              || query.owner().getAsLong() == j.ownerId())
+          .toList();
     }
 
     @Override

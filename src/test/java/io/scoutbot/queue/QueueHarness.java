@@ -150,7 +150,7 @@ public final class QueueHarness implements AutoCloseable {
             new io.scoutbot.prefs.JdbcPreferences(db, clock), queue.limits(), spool,
             target,
             Gate.open(), WorkLimit.fixed(maxConcurrent), events, this::workers, throughput,
-            maxConcurrent, NODE, Duration.ofMillis(50),
+            maxConcurrent, NODE, Duration.ofMillis(50), io.scoutbot.fetch.UrlScreen.none(),
             new StatusParts(new StatusReport.Service(NODE, dir.toString(), "test"),
                 () -> { throw new UnsupportedOperationException("no governor in the harness"); },
                 "harness database", db, target.name(), () -> HealthCheck.Health.up("harness"),
