@@ -56,6 +56,7 @@ public final class RootCommand implements Runnable {
   private final PrintWriter out;
   private final PrintWriter err;
   private CliContext built;
+  private CommandSpec spec;
 
   /**
    * @param context builds the application for a command, once, with logging set for its verbosity
@@ -112,8 +113,6 @@ public final class RootCommand implements Runnable {
   PrintWriter err() {
     return err;
   }
-
-  private CommandSpec spec;
 
   /**
    * The root's model: what {@code @Command(name = "scoutbot", mixinStandardHelpOptions = true,
