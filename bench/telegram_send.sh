@@ -33,7 +33,7 @@ head -c $((small_mb << 20)) "$work/big.bin" > "$work/small.bin"
 sha_big="$(sha256sum < "$work/big.bin" | cut -d' ' -f1)"
 sha_small="$(sha256sum < "$work/small.bin" | cut -d' ' -f1)" # both now in the page cache
 
-"$JAVA_BIN" -Xmx256m -Dlogback.configurationFile="$root/src/main/resources/logback.xml" \
+"$JAVA_BIN" -Xmx256m \
   -cp "$cp" io.scoutbot.testing.telegram.FakeBotApi "$work/fake" local > "$work/fake.env" \
   2> "$work/fake.log" &
 fake_pid=$!
@@ -76,7 +76,6 @@ ours_send() { # FILE SHA OUT
   # its stderr is shown only if it fails (ScoutBot's messages carry no token: Redactor)
   BOT_TOKEN="$token" TELEGRAM_API_BASE_URL="$base" TELEGRAM_LOCAL_API=true \
     /usr/bin/time -v -o "$work/time" "$JAVA_BIN" -Xmx64m \
-    -Dlogback.configurationFile="$root/src/main/resources/logback.xml" \
     -cp "$cp" io.scoutbot.telegram.TelegramSendBench "$1" > "$work/ours.out" 2> "$work/ours.log" \
     || { echo "ScoutBot's send failed:" >&2; cat "$work/ours.log" >&2; exit 1; }
   check_stored "$2"
