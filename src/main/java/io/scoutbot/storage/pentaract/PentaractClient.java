@@ -52,7 +52,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * One Pentaract account's view of the REST API (see {@code pentaract-api.md}): JSON login, bearer
+ * One Pentaract account's view of the REST API (see docs/pentaract.md): JSON login, bearer
  * token on every call, storages, and the storage-scoped file routes. Each method makes one attempt and
  * throws a classified {@link PentaractFailure}; retries and the circuit breaker live with the caller.
  * A 401 logs in again once and repeats the call once, never more.
