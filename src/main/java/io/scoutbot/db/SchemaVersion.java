@@ -91,8 +91,7 @@ record SchemaVersion(List<Long> parts) implements Comparable<SchemaVersion> {
    * The newest migration this build carries, from the index {@value #INDEX} (the file names under
    * {@value #LOCATION}, one a line; {@code #} starts a comment). One small resource instead of a
    * walk through the jar's whole central directory, which cost about 30 ms of every one-shot
-   * command.
-   * Empty when the index is missing or unreadable, so Flyway decides.
+   * command. Empty when the index is missing or unreadable, so Flyway decides.
    */
   static Optional<SchemaVersion> bundled() {
     return indexed().flatMap(SchemaVersion::newestOf);
