@@ -40,6 +40,11 @@ abstract class DatabaseMigrationContract {
   /** Removes what {@link #freshDatabaseUrl()} created, if the database keeps it. */
   protected void dropDatabase(String url) {}
 
+  /** How the code under test opens the database: as {@code serve} does, unless a subclass says. */
+  protected Database.Use use() {
+    return Database.Use.SERVICE;
+  }
+
   @BeforeEach
   void fresh() {
     url = freshDatabaseUrl();
@@ -53,7 +58,7 @@ abstract class DatabaseMigrationContract {
   @Test
   void open_newDatabase_migratesToTheNewestVersionThisBuildCarries() throws SQLException {
     try (LogCapture log = LogCapture.of(Database.class);
-        Database db = Database.open(url)) {
+        Database db = Database.open(url, use())) {
       assertThat(appliedVersions(db)).last().isEqualTo(bundled());
       assertThat(log.messages()).doesNotContain(SKIPPED.formatted(bundled()));
     }
@@ -61,10 +66,10 @@ abstract class DatabaseMigrationContract {
 
   @Test
   void open_currentSchema_skipsFlyway_andTheSchemaStaysUsable() throws SQLException {
-    Database.open(url).close();
+    Database.open(url, use()).close();
 
     try (LogCapture log = LogCapture.of(Database.class);
-        Database db = Database.open(url)) {
+        Database db = Database.open(url, use())) {
       assertThat(log.messages()).contains(SKIPPED.formatted(bundled()));
       assertThat(appliedVersions(db)).doesNotHaveDuplicates().last().isEqualTo(bundled());
       try (Connection c = db.dataSource().getConnection();
@@ -81,7 +86,7 @@ abstract class DatabaseMigrationContract {
         .target("2").load().migrate();
 
     try (LogCapture log = LogCapture.of(Database.class);
-        Database db = Database.open(url)) {
+        Database db = Database.open(url, use())) {
       assertThat(log.messages()).doesNotContain(SKIPPED.formatted(bundled()));
       assertThat(appliedVersions(db)).last().isEqualTo(bundled());
     }
@@ -90,7 +95,7 @@ abstract class DatabaseMigrationContract {
   @Test
   void open_historyRecordingAFailedMigration_isLeftToFlyway_whichRefusesToStart()
       throws SQLException {
-    try (Database db = Database.open(url);
+    try (Database db = Database.open(url, use());
         Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
       // what a migration that failed half-way on a database without transactional DDL leaves
@@ -100,7 +105,7 @@ abstract class DatabaseMigrationContract {
           + " 0, " + falseLiteral() + ")");
     }
 
-    assertThatThrownBy(() -> Database.open(url).close())
+    assertThatThrownBy(() -> Database.open(url, use()).close())
         .isInstanceOf(ScoutFailure.class)
         .hasMessageContaining("cannot migrate the database schema");
   }
@@ -116,7 +121,7 @@ abstract class DatabaseMigrationContract {
       for (int i = 0; i < openers; i++) {
         Callable<List<String>> open = () -> {
           start.await();
-          try (Database db = Database.open(url)) {
+          try (Database db = Database.open(url, use())) {
             return appliedVersions(db);
           }
         };

@@ -3,6 +3,8 @@ package io.scoutbot.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Flyway's version order, and which file names count as the newest migration. */
 @Timeout(10)
 class SchemaVersionTest {
+
+  private static final Path SOURCES = Path.of("src/main/resources/db/migration");
 
   @ParameterizedTest(name = "{0} vs {1} -> {2}")
   @CsvSource({
@@ -48,12 +52,31 @@ class SchemaVersionTest {
   }
 
   @Test
-  void bundled_isTheNewestMigrationInTheSourceTree() throws IOException {
-    List<String> sources;
-    try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-      sources = files.map(f -> f.getFileName().toString()).toList();
-    }
+  void index_listsExactlyTheMigrationsOfTheBuild_soAddingOneWithoutItFails()
+      throws IOException, URISyntaxException {
+    URL built = getClass().getClassLoader().getResource(SchemaVersion.LOCATION);
+    assertThat(built).as("the build's %s directory", SchemaVersion.LOCATION).isNotNull();
+    List<String> inBuild = namesIn(Path.of(built.toURI()));
+    List<String> inSources = namesIn(SOURCES);
 
-    assertThat(SchemaVersion.bundled()).isPresent().isEqualTo(SchemaVersion.newestOf(sources));
+    assertThat(SchemaVersion.indexed())
+        .as("%s must list every file in %s (add the new migration's name there)",
+            SchemaVersion.INDEX, SchemaVersion.LOCATION)
+        .hasValueSatisfying(names -> assertThat(names)
+            .doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(inBuild)
+            .containsExactlyInAnyOrderElementsOf(inSources));
+  }
+
+  @Test
+  void bundled_isTheNewestMigrationInTheSourceTree() throws IOException {
+    assertThat(SchemaVersion.bundled()).isPresent()
+        .isEqualTo(SchemaVersion.newestOf(namesIn(SOURCES)));
+  }
+
+  private static List<String> namesIn(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
   }
 }
