@@ -172,8 +172,7 @@ final class Application implements CliContext, AutoCloseable {
             PentaractTarget.Settings.from(config.pentaract(), r, config.dataDir()), budget)
         : new LocalDirectoryStore(config.dataDir().resolve("storage"), budget,
             r.streamingChunkSize());
-    database = Database.deferred(config.databaseUrl(),
-        serving ? Database.Use.SERVICE : Database.Use.ONE_SHOT);
+    database = Database.deferred(config.databaseUrl());
     catalog = new JdbcFileCatalog(database, FileCodes.random(), clock);
     queue = new JdbcUploadQueue(database, CodeRegistrar.catalog(catalog), clock, config.queue());
     spool = new JobSpool(config.tempDir().resolve("queue"), clock);

@@ -14,19 +14,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * The connection pool and schema of the service's database. Opening it runs the versioned migrations
  * (the same versions on SQLite and PostgreSQL) unless the schema is already current; a deferred
- * database opens at its first use. A one-shot command's existing SQLite database has no pool: each
- * connection is opened when asked for. Thread-safe; close it once at shutdown.
+ * database opens at its first use. Thread-safe; close it once at shutdown.
  */
 public final class Database implements AutoCloseable, HealthCheck {
 
@@ -39,32 +35,15 @@ public final class Database implements AutoCloseable, HealthCheck {
   /** The longest one statement may wait for the database before it fails: pool, then lock. */
   public static final Duration LONGEST_WAIT = CONNECTION_TIMEOUT.plus(BUSY_TIMEOUT);
 
-  /** Who uses the database, which decides whether it is worth a pool. */
-  public enum Use {
-    /** A long-running process ({@code serve}): a pool with an idle connection and housekeeping. */
-    SERVICE,
-    /**
-     * A one-shot command that needs a connection or two for some milliseconds. On an existing
-     * SQLite file it gets no pool: building one (its classes, threads and first fill) cost more
-     * than the command's queries. A new SQLite file keeps the pool's path: connections opened at
-     * once while the first one switched the new file to WAL failed at once with SQLITE_BUSY,
-     * busy timeout or not (seen in the concurrent-openers contract test). PostgreSQL keeps the
-     * pool, since each of its connections costs a network handshake.
-     */
-    ONE_SHOT
-  }
-
   private final String jdbcUrl;
-  private final Use use;
   private final Dialect dialect;
   private final String displayUrl;
-  private volatile AutoCloseable pool;
+  private volatile HikariDataSource pool;
   private volatile DataSource watched;
   private boolean closed;
 
-  private Database(String jdbcUrl, Use use) {
+  private Database(String jdbcUrl) {
     this.jdbcUrl = jdbcUrl;
-    this.use = use;
     this.dialect = Dialect.of(jdbcUrl);
     this.displayUrl = Redaction.url(jdbcUrl);
   }
@@ -75,16 +54,7 @@ public final class Database implements AutoCloseable, HealthCheck {
    * @throws ScoutFailure when the database cannot be reached or migrated
    */
   public static Database open(String jdbcUrl) {
-    return open(jdbcUrl, Use.SERVICE);
-  }
-
-  /**
-   * Connects to {@code jdbcUrl} for {@code use} and migrates the schema now.
-   *
-   * @throws ScoutFailure when the database cannot be reached or migrated
-   */
-  public static Database open(String jdbcUrl, Use use) {
-    Database db = new Database(jdbcUrl, use);
+    Database db = new Database(jdbcUrl);
     db.dataSource();
     return db;
   }
@@ -95,12 +65,7 @@ public final class Database implements AutoCloseable, HealthCheck {
    * fails throws, and the next use tries again.
    */
   public static Database deferred(String jdbcUrl) {
-    return deferred(jdbcUrl, Use.SERVICE);
-  }
-
-  /** Like {@link #deferred(String)}, connecting as {@code use} needs. */
-  public static Database deferred(String jdbcUrl, Use use) {
-    return new Database(jdbcUrl, use);
+    return new Database(jdbcUrl);
   }
 
   /** Whether the pool has been opened (a deferred database that was never used has not). */
@@ -124,10 +89,8 @@ public final class Database implements AutoCloseable, HealthCheck {
             Disposition.RETRY);
       }
       if (pool == null) {
-        DataSource ds = use == Use.ONE_SHOT && existingSqliteFile(jdbcUrl) ? connectDirect(jdbcUrl)
-            : connect(jdbcUrl);
-        pool = ds instanceof AutoCloseable c ? c : () -> { };
-        watched = new WatchedDataSource(ds, displayUrl, CONNECTION_TIMEOUT);
+        pool = connect(jdbcUrl);
+        watched = new WatchedDataSource(pool, displayUrl, CONNECTION_TIMEOUT);
       }
       return watched;
     }
@@ -147,7 +110,13 @@ public final class Database implements AutoCloseable, HealthCheck {
     if (dialect == Dialect.SQLITE) {
       createParent(jdbcUrl.substring("jdbc:sqlite:".length()));
       hc.setMaximumPoolSize(4);
-      hc.setDataSourceProperties(sqliteProperties());
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("synchronous", "NORMAL");
+      hc.addDataSourceProperty("busy_timeout", String.valueOf(BUSY_TIMEOUT.toMillis()));
+      hc.addDataSourceProperty("foreign_keys", "true");
+      // BEGIN IMMEDIATE: a write transaction takes the lock up front instead of failing with
+      // SQLITE_BUSY when it upgrades from read to write under contention
+      hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     } else {
       hc.setMaximumPoolSize(8);
     }
@@ -155,71 +124,23 @@ public final class Database implements AutoCloseable, HealthCheck {
     try {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw cannotOpen(jdbcUrl, e);
+      String root = Redaction.scrub(rootMessage(e), jdbcUrl);
+      throw new ScoutFailure(
+          "cannot open the database " + Redaction.url(jdbcUrl) + ": " + (diskFull(e)
+              ? "the disk holding it is full; free some space there, then try again"
+              : root + "; check DATABASE_URL and that the database server is running"),
+          Disposition.RETRY, e);
     }
-    migrateOrClose(pool, jdbcUrl, pool);
-    return pool;
-  }
-
-  /**
-   * Opens a SQLite database without a pool, with the pool's connection settings; one connection is
-   * opened and closed first, so an unreachable file fails here as it would when building the pool.
-   */
-  private static DataSource connectDirect(String jdbcUrl) {
-    SQLiteDataSource ds = new SQLiteDataSource(new SQLiteConfig(sqliteProperties()));
-    ds.setUrl(jdbcUrl);
-    try (Connection c = ds.getConnection()) {
-      c.isValid(0);
-    } catch (SQLException | RuntimeException e) {
-      throw cannotOpen(jdbcUrl, e);
-    }
-    migrateOrClose(ds, jdbcUrl, () -> { });
-    return ds;
-  }
-
-  /**
-   * The connection settings of every SQLite connection: WAL mode with a busy timeout and immediate
-   * write transactions, so a CLI command and a running {@code serve} can share the file.
-   */
-  private static Properties sqliteProperties() {
-    Properties p = new Properties();
-    p.setProperty("journal_mode", "WAL");
-    p.setProperty("synchronous", "NORMAL");
-    p.setProperty("busy_timeout", String.valueOf(BUSY_TIMEOUT.toMillis()));
-    p.setProperty("foreign_keys", "true");
-    // BEGIN IMMEDIATE: a write transaction takes the lock up front instead of failing with
-    // SQLITE_BUSY when it upgrades from read to write under contention
-    p.setProperty("transaction_mode", "IMMEDIATE");
-    return p;
-  }
-
-  private static ScoutFailure cannotOpen(String jdbcUrl, Exception e) {
-    String root = Redaction.scrub(rootMessage(e), jdbcUrl);
-    return new ScoutFailure(
-        "cannot open the database " + Redaction.url(jdbcUrl) + ": " + (diskFull(e)
-            ? "the disk holding it is full; free some space there, then try again"
-            : root + "; check DATABASE_URL and that the database server is running"),
-        Disposition.RETRY, e);
-  }
-
-  private static void migrateOrClose(DataSource ds, String jdbcUrl, AutoCloseable closer) {
     try {
-      migrate(ds);
+      migrate(pool);
     } catch (RuntimeException e) {
-      closeQuietly(closer);
+      pool.close();
       throw new ScoutFailure(
           "cannot migrate the database schema of " + Redaction.url(jdbcUrl) + ": "
               + Redaction.scrub(rootMessage(e), jdbcUrl),
           Disposition.PERMANENT, e);
     }
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      log.debug("Closing the database's connections failed; the process lets them go", e);
-    }
+    return pool;
   }
 
   /**
@@ -274,7 +195,7 @@ public final class Database implements AutoCloseable, HealthCheck {
   public synchronized void close() {
     closed = true;
     if (pool != null) {
-      closeQuietly(pool);
+      pool.close();
     }
   }
 
@@ -296,22 +217,6 @@ public final class Database implements AutoCloseable, HealthCheck {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.toString() : root.getMessage();
-  }
-
-  /** Whether {@code jdbcUrl} names a plain SQLite file that exists (no URI form, no options). */
-  static boolean existingSqliteFile(String jdbcUrl) {
-    if (Dialect.of(jdbcUrl) != Dialect.SQLITE) {
-      return false;
-    }
-    String file = jdbcUrl.substring("jdbc:sqlite:".length());
-    if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:") || file.contains("?")) {
-      return false;
-    }
-    try {
-      return Files.isRegularFile(Path.of(file));
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   private static void createParent(String file) {

@@ -37,15 +37,10 @@ abstract class FileCatalogContract {
   /** Removes what {@link #freshDatabaseUrl()} created, if the database keeps it. */
   protected void dropDatabase(String url) {}
 
-  /** How the code under test opens the database: as {@code serve} does, unless a subclass says. */
-  protected Database.Use use() {
-    return Database.Use.SERVICE;
-  }
-
   @BeforeEach
   void open() {
     url = freshDatabaseUrl();
-    db = Database.open(url, use());
+    db = Database.open(url);
   }
 
   @AfterEach

@@ -40,11 +40,6 @@ abstract class DatabaseMigrationContract {
   /** Removes what {@link #freshDatabaseUrl()} created, if the database keeps it. */
   protected void dropDatabase(String url) {}
 
-  /** How the code under test opens the database: as {@code serve} does, unless a subclass says. */
-  protected Database.Use use() {
-    return Database.Use.SERVICE;
-  }
-
   @BeforeEach
   void fresh() {
     url = freshDatabaseUrl();
@@ -58,7 +53,7 @@ abstract class DatabaseMigrationContract {
   @Test
   void open_newDatabase_migratesToTheNewestVersionThisBuildCarries() throws SQLException {
     try (LogCapture log = LogCapture.of(Database.class);
-        Database db = Database.open(url, use())) {
+        Database db = Database.open(url)) {
       assertThat(appliedVersions(db)).last().isEqualTo(bundled());
       assertThat(log.messages()).doesNotContain(SKIPPED.formatted(bundled()));
     }
@@ -66,10 +61,10 @@ abstract class DatabaseMigrationContract {
 
   @Test
   void open_currentSchema_skipsFlyway_andTheSchemaStaysUsable() throws SQLException {
-    Database.open(url, use()).close();
+    Database.open(url).close();
 
     try (LogCapture log = LogCapture.of(Database.class);
-        Database db = Database.open(url, use())) {
+        Database db = Database.open(url)) {
       assertThat(log.messages()).contains(SKIPPED.formatted(bundled()));
       assertThat(appliedVersions(db)).doesNotHaveDuplicates().last().isEqualTo(bundled());
       try (Connection c = db.dataSource().getConnection();
@@ -86,7 +81,7 @@ abstract class DatabaseMigrationContract {
         .target("2").load().migrate();
 
     try (LogCapture log = LogCapture.of(Database.class);
-        Database db = Database.open(url, use())) {
+        Database db = Database.open(url)) {
       assertThat(log.messages()).doesNotContain(SKIPPED.formatted(bundled()));
       assertThat(appliedVersions(db)).last().isEqualTo(bundled());
     }
@@ -95,7 +90,7 @@ abstract class DatabaseMigrationContract {
   @Test
   void open_historyRecordingAFailedMigration_isLeftToFlyway_whichRefusesToStart()
       throws SQLException {
-    try (Database db = Database.open(url, use());
+    try (Database db = Database.open(url);
         Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
       // what a migration that failed half-way on a database without transactional DDL leaves
@@ -105,7 +100,7 @@ abstract class DatabaseMigrationContract {
           + " 0, " + falseLiteral() + ")");
     }
 
-    assertThatThrownBy(() -> Database.open(url, use()).close())
+    assertThatThrownBy(() -> Database.open(url).close())
         .isInstanceOf(ScoutFailure.class)
         .hasMessageContaining("cannot migrate the database schema");
   }
@@ -121,7 +116,7 @@ abstract class DatabaseMigrationContract {
       for (int i = 0; i < openers; i++) {
         Callable<List<String>> open = () -> {
           start.await();
-          try (Database db = Database.open(url, use())) {
+          try (Database db = Database.open(url)) {
             return appliedVersions(db);
           }
         };

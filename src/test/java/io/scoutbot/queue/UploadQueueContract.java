@@ -57,14 +57,9 @@ public abstract class UploadQueueContract {
   /** A JDBC URL of a fresh, empty database. */
   protected abstract String databaseUrl();
 
-  /** How the code under test opens the database: as {@code serve} does, unless a subclass says. */
-  protected Database.Use use() {
-    return Database.Use.SERVICE;
-  }
-
   @BeforeEach
   void open() {
-    db = Database.open(databaseUrl(), use());
+    db = Database.open(databaseUrl());
     catalog = new JdbcFileCatalog(db, FileCodes.random(), clock);
     queue = queue(config(50, 1L << 40, 2));
   }
