@@ -34,7 +34,7 @@ class BotRestartIT {
 
   private static final long ALICE = 111;
   private static final String EMAIL = "admin@example.com";
-  private static final String PASSWORD = "secret";
+  private static final String PASSWORD = java.util.UUID.randomUUID().toString();
   private static final String STORAGE = "ScoutBot-Storage";
 
   @TempDir Path work;
