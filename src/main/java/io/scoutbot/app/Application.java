@@ -62,6 +62,8 @@ import io.scoutbot.telegram.Updates;
 import io.scoutbot.time.Sleeper;
 import io.scoutbot.web.Readiness;
 import io.scoutbot.web.WebServer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -104,6 +106,8 @@ final class Application implements CliContext, AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(50);
   /** The longest wait between two tries to start the bot while Telegram cannot be reached. */
   private static final Duration BOT_RETRY_MAX = Duration.ofSeconds(60);
+  /** Where, under TMPFILE_PATH, the bot keeps a file it sends back from storage. */
+  private static final String BOT_SENDING = "bot";
 
   private final ScoutConfig config;
   private final boolean serving;
@@ -223,7 +227,7 @@ final class Application implements CliContext, AutoCloseable {
     bot = botApi == null ? null : new ScoutBot(new ScoutBot.Parts(files,
         Updates.longPolling(botApi, POLL_TIMEOUT), Messages.over(botApi),
         CallbackAnswers.over(botApi), FileDelivery.over(botApi, gate, workLimit, gc),
-        botApi.limits(), config.telegram(), config.tempDir().resolve("bot"), clock),
+        botApi.limits(), config.telegram(), config.tempDir().resolve(BOT_SENDING), clock),
         ScoutBot.Pace.STANDARD);
 
     if (serving) {
@@ -553,6 +557,15 @@ final class Application implements CliContext, AutoCloseable {
    * does not stop the storage service.
    */
   private void startBot() throws InterruptedException {
+    // copies /storage download was sending when an earlier process stopped: outside the job
+    // directories, so the temp sweep does not see them
+    Path sending = config.tempDir().resolve(BOT_SENDING);
+    try {
+      JobDirs.deleteTree(sending);
+    } catch (IOException e) {
+      log.warn("Cannot remove {} left by an earlier run ({}); it is tried again at the next start",
+          sending, e.toString());
+    }
     try {
       bot.start();
     } catch (BotApiFailure e) {

@@ -30,17 +30,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +81,8 @@ public final class ScoutBot implements AutoCloseable {
    * What the bot works with. Immutable.
    *
    * @param delivery sends files from storage back into chats (passes the gate and work limit)
-   * @param workDir where {@code /storage download} puts a file while it is sent
+   * @param workDir where {@code /storage download} puts a file while it is sent; what an earlier
+   *     process left there is removed before the bot starts
    */
   public record Parts(FileDesk desk, Updates updates, Messages messages, CallbackAnswers answers,
       FileDelivery delivery, TelegramLimits limits, TelegramConfig config, Path workDir,
@@ -408,11 +408,10 @@ public final class ScoutBot implements AutoCloseable {
     MessageRef progress = p.messages().reply(m.ref(),
         Html.format("⏳ Downloading <code>%s</code> (%s)…", f.name(), Sizes.human(f.size())),
         Keyboard.NONE);
-    Path dir = null;
+    Path file = p.workDir().resolve("send-" + UUID.randomUUID());
     try {
       Files.createDirectories(p.workDir());
-      dir = Files.createTempDirectory(p.workDir(), "send-");
-      Path file = p.desk().download(m.userId(), f.code(), dir, bytes -> {});
+      p.desk().download(m.userId(), f.code(), file, bytes -> {});
       p.messages().edit(progress, Html.format("📤 Sending <code>%s</code>…", f.name()),
           Keyboard.NONE);
       p.delivery().deliver(new DeliveryRequest(m.chatId(), file, f.name(),
@@ -426,7 +425,12 @@ public final class ScoutBot implements AutoCloseable {
       p.messages().edit(progress, Html.format("❌ Could not send <code>%s</code>: no room for a"
           + " temporary copy (%s)", f.name(), e.getMessage()), Keyboard.NONE);
     } finally {
-      removeTree(dir);
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        log.warn("Could not remove the copy {} sent from storage ({}); it is removed when serve"
+            + " next starts", file, e.toString());
+      }
     }
   }
 
@@ -515,23 +519,6 @@ public final class ScoutBot implements AutoCloseable {
       return (scheme.equals("http") || scheme.equals("https")) && u.getHost() != null ? u : null;
     } catch (URISyntaxException e) {
       return null;
-    }
-  }
-
-  private static void removeTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.deleteIfExists(f);
-        } catch (IOException e) {
-          log.warn("Could not remove {} ({}); the temp sweep removes it later", f, e.toString());
-        }
-      });
-    } catch (IOException e) {
-      log.warn("Could not remove {} ({}); the temp sweep removes it later", dir, e.toString());
     }
   }
 

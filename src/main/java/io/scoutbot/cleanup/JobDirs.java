@@ -63,7 +63,7 @@ public final class JobDirs {
   }
 
   /** Deletes {@code dir} recursively; a missing directory is not an error. */
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -86,6 +86,22 @@ class BotEndToEndTest {
     await().atMost(WAIT).until(() -> !telegram.calls("getupdates").isEmpty());
   }
 
+  /** Where the bot keeps a file it sends back from storage (TMPFILE_PATH/bot). */
+  private Path sendingDir() {
+    return dir.resolve("data").resolve("tmp").resolve("bot");
+  }
+
+  @Test
+  void aCopyLeftBySendingFromStorage_whenAnEarlierServeStopped_isRemovedAtStart()
+      throws Exception {
+    Path leftover = Files.createDirectories(sendingDir()).resolve("send-earlier");
+    Files.write(leftover, new byte[1024]);
+
+    serve(Map.of());
+
+    assertThat(leftover).doesNotExist();
+  }
+
   @Test
   void documentWithStorageCaption_endsStored_andItsCodeDownloadsTheSameBytes() throws Exception {
     serve(Map.of());
@@ -108,6 +124,7 @@ class BotEndToEndTest {
     assertThat(back.sha256()).isEqualTo(sha256(original));
     assertThat(back.fileName()).isEqualTo("report <final>.pdf");
     assertThat(back.caption()).contains("Code: " + code);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(sendingDir()).isEmptyDirectory());
 
     telegram.chat(ALICE, "Alice").text("/storage info " + code);
     assertThat(awaitMessage(ALICE, t -> t.startsWith("📄 File Information")).visibleText())
